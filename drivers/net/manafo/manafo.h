@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The manafo authors
+ */
+
+#ifndef MANAFO_H
+#define MANAFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <sys/queue.h>
+
+#include <rte_atomic.h>
+#include <rte_bitops.h>
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_log.h>
+#include <ethdev_driver.h>
+
+#include "manafo_compat.h"
+#include "manafo_args.h"
+#include "manafo_lock.h"
+
+#define MANAFO_DRIVER_NAME "net_manafo"
+#define MANAFO_MAX_MACS 16
+#define MANAFO_NO_PORT RTE_MAX_ETHPORTS
+
+extern int manafo_logtype;
+
+#define MANAFO_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, manafo_logtype, "manafo: " fmt "\n", ##__VA_ARGS__)
+#define PORT_LOG_LVL(priv, lvl, fmt, ...) \
+	rte_log(lvl, manafo_logtype, "manafo %s: " fmt "\n", (priv)->name, ##__VA_ARGS__)
+#define PORT_LOG(priv, level, fmt, ...) \
+	PORT_LOG_LVL(priv, RTE_LOG_ ## level, fmt, ##__VA_ARGS__)
+
+/*
+ * Sub-device lifecycle (design.md §3). Owned by the control path: changed
+ * only under the port lock, by application ops or the control thread.
+ */
+enum manafo_sub_state {
+	MANAFO_SUB_ABSENT,	/* no device behind this role */
+	MANAFO_SUB_READY,	/* probed, owned, configured as far as the port is */
+	MANAFO_SUB_ACTIVE,	/* started and carrying traffic */
+	MANAFO_SUB_STANDBY,	/* present, traffic steered away (see cause) */
+	MANAFO_SUB_GONE,	/* given up: teardown pending */
+};
+
+/* Why a sub-device is in STANDBY/GONE, or why the last switch happened. */
+enum manafo_cause {
+	MANAFO_CAUSE_NONE,
+	MANAFO_CAUSE_RESET,		/* ERR_RECOVERING */
+	MANAFO_CAUSE_LINK,		/* link down */
+	MANAFO_CAUSE_TX_HANG,		/* TX watchdog */
+	MANAFO_CAUSE_DRILL,		/* live drill */
+	MANAFO_CAUSE_FORCED,		/* rte_pmd_manafo_failover() */
+	MANAFO_CAUSE_REMOVED,		/* INTR_RMV or destroyed under us */
+	MANAFO_CAUSE_FAILED,		/* RECOVERY_FAILED */
+	MANAFO_CAUSE_TIMEOUT,		/* no recovery result in time */
+	MANAFO_CAUSE_DEV_RESET,		/* INTR_RESET */
+	MANAFO_CAUSE_STOPPED,		/* the port is stopped */
+	MANAFO_CAUSE_CONFIG,		/* a configuration could not be applied */
+	MANAFO_NB_CAUSES,
+};
+
+/*
+ * The steering word: the only shared state the data path reads.
+ * Four bits per role, then an epoch that every event callback which steers
+ * away from the VF bumps, so that a fail-back decided by the control thread
+ * (a compare-and-swap on the whole word) loses against any newer event.
+ */
+#define MANAFO_STEER_RX		RTE_BIT32(0)	/* poll this role's RX */
+#define MANAFO_STEER_TX		RTE_BIT32(1)	/* send on this role */
+#define MANAFO_STEER_RECOVERING	RTE_BIT32(2)	/* between ERR_RECOVERING and result */
+#define MANAFO_STEER_DEAD	RTE_BIT32(3)	/* failed/removed: no control call */
+#define MANAFO_STEER_ROLE_BITS	4
+#define MANAFO_STEER(role, bit)	((bit) << ((role) * MANAFO_STEER_ROLE_BITS))
+#define MANAFO_STEER_EPOCH_ONE	RTE_BIT32(8)
+#define MANAFO_STEER_FLAGS	(MANAFO_STEER_EPOCH_ONE - 1)
+
+#define MANAFO_VF_RX	MANAFO_STEER(MANAFO_VF, MANAFO_STEER_RX)
+#define MANAFO_VF_TX	MANAFO_STEER(MANAFO_VF, MANAFO_STEER_TX)
+#define MANAFO_SYN_RX	MANAFO_STEER(MANAFO_SYNTH, MANAFO_STEER_RX)
+#define MANAFO_SYN_TX	MANAFO_STEER(MANAFO_SYNTH, MANAFO_STEER_TX)
+
+/*
+ * Per-queue state. The first cache line is written only by the lcore that
+ * polls the queue; the control thread reads `seq` while it waits for the
+ * queue to leave a sub-device, and the counters when asked.
+ */
+struct manafo_rxq {
+	uint32_t seq;			/* odd while inside a burst */
+	uint16_t qid;
+	uint8_t synth_first;		/* VF filled the last burst: synth first */
+	uint16_t port[MANAFO_NB_ROLES];	/* sub-device port ids */
+	uint32_t *steer;		/* the port's steering word */
+	uint64_t pkts[MANAFO_NB_ROLES];	/* received from each path */
+	struct manafo_priv *priv;
+	/* cold: the setup, recorded for replay */
+	uint16_t nb_desc;
+	unsigned int socket;
+	struct rte_eth_rxconf conf;
+	struct rte_mempool *mp;
+} __rte_cache_aligned;
+
+struct manafo_txq {
+	uint32_t seq;			/* odd while inside a burst */
+	uint16_t qid;
+	uint16_t port[MANAFO_NB_ROLES];
+	uint32_t *steer;
+	uint64_t pkts[MANAFO_NB_ROLES];	/* accepted by each path */
+	uint64_t vf_offered;		/* offered to the VF (watchdog evidence) */
+	uint64_t redirected;		/* tail re-sent on synth after a steer */
+	uint64_t refused;		/* returned to the app with no path */
+	/* cold */
+	struct manafo_priv *priv;
+	uint16_t nb_desc;
+	unsigned int socket;
+	struct rte_eth_txconf conf;
+} __rte_cache_aligned;
+
+/* Counters folded so that they never go backwards across churn. */
+struct manafo_fold {
+	struct rte_eth_stats last;	/* last raw read of the instance */
+	struct rte_eth_stats accum;	/* what this role contributed since reset */
+};
+
+/* Configuration items a sub-device has not received yet. */
+#define MANAFO_DIRTY_MTU	RTE_BIT32(0)
+#define MANAFO_DIRTY_PROMISC	RTE_BIT32(1)
+#define MANAFO_DIRTY_ALLMULTI	RTE_BIT32(2)
+#define MANAFO_DIRTY_MAC	RTE_BIT32(3)
+#define MANAFO_DIRTY_VLAN	RTE_BIT32(4)
+#define MANAFO_DIRTY_RSS	RTE_BIT32(5)
+#define MANAFO_DIRTY_RETA	RTE_BIT32(6)
+#define MANAFO_DIRTY_MC		RTE_BIT32(7)
+#define MANAFO_DIRTY_CONF	RTE_BIT32(8)	/* dev_configure + queue setup */
+#define MANAFO_DIRTY_START	RTE_BIT32(9)	/* started/stopped as the port */
+#define MANAFO_DIRTY_ALL	(RTE_BIT32(10) - 1)
+
+struct manafo_xname {
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+};
+
+struct manafo_sub {
+	struct manafo_priv *priv;
+	enum manafo_role role;
+	enum manafo_sub_state state;
+	enum manafo_cause cause;
+	uint16_t port_id;
+	bool probed;			/* we probed it: we remove it */
+	bool configured;		/* dev_configure applied */
+	bool started;
+	bool recovering;		/* control thread's view of ERR_RECOVERING */
+	uint32_t recovery_seq;		/* matches recovery timeouts to resets */
+	uint64_t recovering_since_ns;
+	uint32_t gen;			/* bumped at every attach */
+	uint32_t dirty;			/* MANAFO_DIRTY_* not yet applied */
+	char devname[RTE_DEV_NAME_MAX_LEN];	/* bus device name */
+	struct rte_eth_dev_info info;	/* cached at attach (MANA: -EBUSY) */
+	bool info_valid;
+	struct manafo_fold fold;
+	uint64_t standby_since_ns;	/* when traffic left this sub */
+	uint64_t absent_since_ns;	/* when it was detached */
+	unsigned int attach_failures;	/* consecutive, while absent */
+	/* sub-device xstats, names cached at attach, last values kept */
+	struct manafo_xname *xnames;
+	uint64_t *xvalues;
+	unsigned int nb_xstats;
+};
+
+/* manafo's own counters. */
+struct manafo_counters {
+	uint64_t failovers;
+	uint64_t failbacks;
+	uint64_t vf_resets;
+	uint64_t vf_removals;
+	uint64_t vf_returns;
+	uint64_t vf_reattach_failures;
+	uint64_t synth_removals;
+	uint64_t config_replays;
+	uint64_t config_retries;
+	uint64_t synth_time_ns;		/* closed intervals on synth */
+	uint64_t last_failover_ns;	/* event to steering change */
+	uint64_t last_failback_ns;	/* result to steering change */
+	uint64_t drills;
+	uint64_t tx_hangs;
+	uint64_t tx_hang_repairs_light;
+	uint64_t tx_hang_repairs_full;
+	uint64_t tx_hang_escalations;
+	uint64_t quiesce_slow;
+};
+
+/* Watchdog evidence per TX queue, kept by the control thread. */
+struct manafo_txwd {
+	uint64_t offered;
+	uint64_t accepted;
+	uint64_t since_ns;		/* last progress seen */
+};
+
+struct manafo_hang {
+	uint64_t when_ns;
+	uint16_t qid;
+	uint64_t offered;
+	uint64_t accepted;
+	uint64_t stalled_ms;
+	int outstanding;
+};
+
+struct manafo_drill {
+	bool running;
+	uint64_t start_ns;
+	uint64_t end_ns;
+	uint64_t pkts_start[MANAFO_NB_ROLES];
+	uint64_t pkts_during[MANAFO_NB_ROLES];
+	uint64_t refused;
+	int result;
+};
+
+struct manafo_priv {
+	/* hot, read by every burst, written on a switch only */
+	uint32_t steer __rte_cache_aligned;
+	enum manafo_guard_mode guard;
+
+	/* everything below is control path */
+	struct rte_eth_dev *dev __rte_cache_aligned;
+	uint16_t port_id;
+	char name[RTE_ETH_NAME_MAX_LEN];
+	struct manafo_mutex lock;	/* the port lock, design.md §4 */
+	struct manafo_args args;
+	struct rte_eth_dev_owner owner;
+	struct manafo_sub sub[MANAFO_NB_ROLES];
+	bool started;
+	bool closing;
+	bool forced;			/* rte_pmd_manafo_failover(): stay on synth */
+	uint32_t api_refs;		/* API and telemetry calls in flight */
+	/* the configuration record, replayed onto a (re)attached sub-device */
+	uint16_t mtu;
+	bool promisc;
+	bool allmulti;
+	uint32_t nb_macs;		/* entries in use, [0] is the default */
+	struct rte_ether_addr macs[MANAFO_MAX_MACS];
+	uint64_t vlan_ids[RTE_ETHER_MAX_VLAN_ID / 64 + 1];
+	uint8_t rss_key[64];
+	uint8_t rss_key_len;
+	bool rss_set;
+	bool reta_set;
+	uint16_t reta_size;
+	uint16_t reta[RTE_ETH_RSS_RETA_SIZE_512];
+	struct rte_ether_addr *mc_addrs;
+	uint32_t nb_mc_addrs;
+	struct manafo_counters cnt;
+	/* per-queue counters of released queues, so that sums never go back */
+	uint64_t base_rx[MANAFO_NB_ROLES];
+	uint64_t base_tx[MANAFO_NB_ROLES];
+	uint64_t base_redirected;
+	uint64_t base_refused;
+	enum manafo_cause last_cause;
+	uint64_t last_switch_ns;
+	uint64_t on_synth_since_ns;	/* 0 while TX is on the VF */
+	uint32_t tx_hang_repairs;	/* failed repairs in the window */
+	uint64_t tx_hang_window_ns;
+	struct manafo_txwd *txwd;
+	struct manafo_hang last_hang;
+	struct manafo_drill drill;
+	TAILQ_ENTRY(manafo_priv) next;
+};
+
+static inline struct manafo_priv *
+manafo_priv(const struct rte_eth_dev *dev)
+{
+	return dev->data->dev_private;
+}
+
+static inline uint32_t
+manafo_steer_load(const struct manafo_priv *priv)
+{
+	return __atomic_load_n(&priv->steer, __ATOMIC_ACQUIRE);
+}
+
+static inline const char *
+manafo_role_name(enum manafo_role role)
+{
+	return role == MANAFO_VF ? "vf" : "synth";
+}
+
+/* manafo.c */
+uint64_t manafo_now_ns(void);
+void manafo_port_put(void);
+const char *manafo_state_name(enum manafo_sub_state state);
+const char *manafo_cause_name(enum manafo_cause cause);
+/* A manafo port by id, held against close until manafo_priv_put(). */
+struct manafo_priv *manafo_priv_get(uint16_t port_id);
+void manafo_priv_put(struct manafo_priv *priv);
+
+/* manafo_steer.c: lock-free updates of the steering word */
+uint32_t manafo_steer_off(struct manafo_priv *priv, enum manafo_role role, uint32_t bits);
+uint32_t manafo_steer_set(struct manafo_priv *priv, uint32_t set, uint32_t clear);
+bool manafo_steer_on_if(struct manafo_priv *priv, uint32_t epoch, uint32_t set);
+void manafo_counters_read(struct manafo_priv *priv, uint64_t rx[MANAFO_NB_ROLES],
+			  uint64_t tx[MANAFO_NB_ROLES], uint64_t *redirected, uint64_t *refused);
+uint32_t manafo_steer_epoch(uint32_t word);
+
+/* manafo_rxtx.c */
+int manafo_guard_init(struct manafo_priv *priv);
+void manafo_quiesce(struct manafo_priv *priv);
+void manafo_set_burst(struct rte_eth_dev *dev);
+void manafo_queues_set_port(struct manafo_priv *priv, enum manafo_role role, uint16_t port);
+const char *manafo_guard_name(enum manafo_guard_mode mode);
+
+/* manafo_sub.c */
+int manafo_sub_attach(struct manafo_priv *priv, enum manafo_role role, bool at_probe);
+void manafo_sub_detach(struct manafo_priv *priv, enum manafo_role role);
+int manafo_sub_configure(struct manafo_priv *priv, struct manafo_sub *sub);
+int manafo_sub_queues_setup(struct manafo_priv *priv, struct manafo_sub *sub);
+int manafo_sub_replay(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t what);
+int manafo_sub_start(struct manafo_priv *priv, struct manafo_sub *sub);
+void manafo_sub_stop(struct manafo_priv *priv, struct manafo_sub *sub);
+bool manafo_sub_controllable(const struct manafo_priv *priv, const struct manafo_sub *sub);
+void manafo_sub_set_state(struct manafo_priv *priv, struct manafo_sub *sub,
+			  enum manafo_sub_state state, enum manafo_cause cause);
+
+/* manafo_ops.c */
+extern const struct eth_dev_ops manafo_ops;
+int manafo_link_refresh(struct manafo_priv *priv);
+void manafo_dev_info_merge(struct manafo_priv *priv, struct rte_eth_dev_info *info);
+
+/* manafo_stats.c */
+void manafo_stats_fold(struct manafo_sub *sub);
+void manafo_stats_detach(struct manafo_sub *sub);
+void manafo_xstats_cache(struct manafo_sub *sub);
+void manafo_xstats_free(struct manafo_sub *sub);
+int manafo_stats_get(MANAFO_STATS_GET_ARGS);
+int manafo_stats_reset(struct rte_eth_dev *dev);
+int manafo_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs, unsigned int n);
+int manafo_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
+			    unsigned int size);
+int manafo_xstats_reset(struct rte_eth_dev *dev);
+/* manafo's own counters: count, and names/values when not NULL. */
+unsigned int manafo_own_counters(struct manafo_priv *priv, const char *const **names,
+				 uint64_t *values);
+
+/* manafo_event.c */
+int manafo_event_register(struct manafo_priv *priv);
+void manafo_event_unregister(struct manafo_priv *priv);
+int manafo_dev_event_register(void);
+void manafo_dev_event_unregister(void);
+
+/* manafo_recover.c: the state machine, run on the control thread */
+void manafo_failover(struct manafo_priv *priv, enum manafo_cause cause, uint64_t event_ns);
+bool manafo_failback(struct manafo_priv *priv, uint32_t epoch, uint64_t event_ns);
+void manafo_emit(uint16_t port_id, struct manafo_priv *priv, uint32_t events);
+void manafo_hotplug_arm(struct manafo_priv *priv, enum manafo_role role, uint32_t delay_ms);
+
+/* manafo_watchdog.c */
+void manafo_watchdog_arm(struct manafo_priv *priv);
+void manafo_watchdog_check(struct manafo_priv *priv);
+
+/* manafo_telemetry.c */
+void manafo_telemetry_register(void);
+
+#endif /* MANAFO_H */

@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The manafo authors
+ */
+
+#include <errno.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+
+#include "manafo.h"
+
+/*
+ * The data-path guard (design.md §5).
+ *
+ * A burst marks its queue busy (seq odd), loads the steering word, calls
+ * the sub-device bursts it selects, and marks the queue idle (seq even).
+ * The control thread, before it stops or closes a sub-device, clears that
+ * sub-device's steering bits and waits until every queue was seen idle, or
+ * has left the burst it was in (seq moved).
+ *
+ * For that wait to be sound the reader's store to seq must be visible before
+ * its load of the steering word. With the membarrier guard the reader only
+ * has a compiler barrier; the writer's membarrier(PRIVATE_EXPEDITED) makes
+ * every running thread of the process execute a full fence, which supplies
+ * the ordering (the userspace-RCU "memb" technique): no fence and no atomic
+ * read-modify-write per burst. Where membarrier is not available, or the
+ * reader lives in another process, the reader uses an atomic increment.
+ */
+
+#define QUIESCE_WARN_NS	(100ULL * 1000 * 1000)
+#define QUIESCE_LOG_NS	(1000ULL * 1000 * 1000)
+
+static bool membarrier_ready;
+
+static long
+sys_membarrier(int cmd)
+{
+	return syscall(__NR_membarrier, cmd, 0, 0);
+}
+
+const char *
+manafo_guard_name(enum manafo_guard_mode mode)
+{
+	switch (mode) {
+	case MANAFO_GUARD_MEMBARRIER:
+		return "membarrier";
+	case MANAFO_GUARD_CAS:
+		return "cas";
+	default:
+		return "auto";
+	}
+}
+
+static bool
+membarrier_register(void)
+{
+	long cmds;
+
+	if (membarrier_ready)
+		return true;
+	cmds = sys_membarrier(MEMBARRIER_CMD_QUERY);
+	if (cmds < 0 || !(cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED))
+		return false;
+	if (sys_membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) != 0)
+		return false;
+	membarrier_ready = true;
+	return true;
+}
+
+int
+manafo_guard_init(struct manafo_priv *priv)
+{
+	enum manafo_guard_mode want = priv->args.guard;
+
+	/* membarrier covers this process only: a secondary's lcores use CAS. */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		priv->guard = MANAFO_GUARD_CAS;
+		return 0;
+	}
+	if (want == MANAFO_GUARD_CAS) {
+		priv->guard = MANAFO_GUARD_CAS;
+	} else if (membarrier_register()) {
+		priv->guard = MANAFO_GUARD_MEMBARRIER;
+	} else if (want == MANAFO_GUARD_MEMBARRIER) {
+		PORT_LOG(priv, ERR, "guard=membarrier: membarrier(2) PRIVATE_EXPEDITED is "
+			 "not available on this kernel");
+		return -ENOTSUP;
+	} else {
+		priv->guard = MANAFO_GUARD_CAS;
+	}
+	PORT_LOG(priv, INFO, "data-path guard: %s%s", manafo_guard_name(priv->guard),
+		 want == MANAFO_GUARD_AUTO ? " (auto)" : "");
+	return 0;
+}
+
+static __rte_always_inline void
+guard_enter(uint32_t *seq, bool atomic)
+{
+	if (atomic) {
+		__atomic_fetch_add(seq, 1, __ATOMIC_SEQ_CST);
+	} else {
+		/* Only this lcore writes seq. */
+		__atomic_store_n(seq, __atomic_load_n(seq, __ATOMIC_RELAXED) + 1,
+				 __ATOMIC_RELAXED);
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	}
+}
+
+static __rte_always_inline void
+guard_exit(uint32_t *seq)
+{
+	__atomic_store_n(seq, __atomic_load_n(seq, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE);
+}
+
+static __rte_always_inline uint16_t
+rx_burst(struct manafo_rxq *rxq, struct rte_mbuf **pkts, uint16_t n, bool atomic)
+{
+	uint16_t nb = 0, k;
+	uint32_t steer;
+
+	guard_enter(&rxq->seq, atomic);
+	steer = __atomic_load_n(rxq->steer, __ATOMIC_ACQUIRE);
+	if (unlikely(rxq->synth_first) && (steer & MANAFO_SYN_RX)) {
+		/* The VF filled the last burst: give the synthetic path its turn. */
+		rxq->synth_first = 0;
+		nb = rte_eth_rx_burst(rxq->port[MANAFO_SYNTH], rxq->qid, pkts, n);
+		rxq->pkts[MANAFO_SYNTH] += nb;
+		if ((steer & MANAFO_VF_RX) && nb < n) {
+			k = rte_eth_rx_burst(rxq->port[MANAFO_VF], rxq->qid, pkts + nb, n - nb);
+			rxq->pkts[MANAFO_VF] += k;
+			nb += k;
+		}
+	} else {
+		if (likely(steer & MANAFO_VF_RX)) {
+			nb = rte_eth_rx_burst(rxq->port[MANAFO_VF], rxq->qid, pkts, n);
+			rxq->pkts[MANAFO_VF] += nb;
+		}
+		if (nb == n) {
+			rxq->synth_first = 1;
+		} else if (steer & MANAFO_SYN_RX) {
+			k = rte_eth_rx_burst(rxq->port[MANAFO_SYNTH], rxq->qid, pkts + nb, n - nb);
+			rxq->pkts[MANAFO_SYNTH] += k;
+			nb += k;
+		}
+	}
+	guard_exit(&rxq->seq);
+	return nb;
+}
+
+static __rte_always_inline uint16_t
+tx_burst(struct manafo_txq *txq, struct rte_mbuf **pkts, uint16_t n, bool atomic)
+{
+	uint16_t sent = 0, k;
+	uint32_t steer;
+
+	guard_enter(&txq->seq, atomic);
+	steer = __atomic_load_n(txq->steer, __ATOMIC_ACQUIRE);
+	if (likely(steer & MANAFO_VF_TX)) {
+		sent = rte_eth_tx_burst(txq->port[MANAFO_VF], txq->qid, pkts, n);
+		txq->vf_offered += n;
+		txq->pkts[MANAFO_VF] += sent;
+		if (likely(sent == n))
+			goto out;
+		/*
+		 * Cut short: a VF that is merely full pushes back to the
+		 * application; one we steered away from meanwhile (MANA's
+		 * blocked bursts return 0 without taking the mbufs) must not
+		 * refuse anything: the rest goes out on the synthetic path.
+		 */
+		steer = __atomic_load_n(txq->steer, __ATOMIC_ACQUIRE);
+		if (steer & MANAFO_VF_TX)
+			goto out;
+		txq->redirected += n - sent;
+	}
+	if (likely(steer & MANAFO_SYN_TX)) {
+		k = rte_eth_tx_burst(txq->port[MANAFO_SYNTH], txq->qid, pkts + sent, n - sent);
+		txq->pkts[MANAFO_SYNTH] += k;
+		sent += k;
+	} else {
+		txq->refused += n - sent;
+	}
+out:
+	guard_exit(&txq->seq);
+	return sent;
+}
+
+static uint16_t
+manafo_rx_burst_memb(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return rx_burst(q, pkts, n, false);
+}
+
+static uint16_t
+manafo_rx_burst_cas(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return rx_burst(q, pkts, n, true);
+}
+
+static uint16_t
+manafo_tx_burst_memb(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return tx_burst(q, pkts, n, false);
+}
+
+static uint16_t
+manafo_tx_burst_cas(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return tx_burst(q, pkts, n, true);
+}
+
+/* The slow-path helpers below always use the atomic guard: not per burst. */
+static uint16_t
+manafo_tx_prepare(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct manafo_txq *txq = q;
+	enum manafo_role role;
+	uint32_t steer;
+	uint16_t ret;
+
+	guard_enter(&txq->seq, true);
+	steer = __atomic_load_n(txq->steer, __ATOMIC_ACQUIRE);
+	role = (steer & MANAFO_VF_TX) ? MANAFO_VF : MANAFO_SYNTH;
+	if (steer & MANAFO_STEER(role, MANAFO_STEER_TX))
+		ret = rte_eth_tx_prepare(txq->port[role], txq->qid, pkts, n);
+	else
+		ret = n;
+	guard_exit(&txq->seq);
+	return ret;
+}
+
+static uint32_t
+manafo_rx_queue_count(void *q)
+{
+	struct manafo_rxq *rxq = q;
+	uint32_t steer;
+	int count = 0, r;
+
+	guard_enter(&rxq->seq, true);
+	steer = __atomic_load_n(rxq->steer, __ATOMIC_ACQUIRE);
+	for (r = 0; r < MANAFO_NB_ROLES; r++) {
+		if (steer & MANAFO_STEER(r, MANAFO_STEER_RX)) {
+			int c = rte_eth_rx_queue_count(rxq->port[r], rxq->qid);
+
+			if (c > 0)
+				count += c;
+		}
+	}
+	guard_exit(&rxq->seq);
+	return (uint32_t)count;
+}
+
+static int
+manafo_rx_descriptor_status(void *q, uint16_t offset)
+{
+	struct manafo_rxq *rxq = q;
+	uint32_t steer;
+	int ret = -ENODEV;
+
+	guard_enter(&rxq->seq, true);
+	steer = __atomic_load_n(rxq->steer, __ATOMIC_ACQUIRE);
+	if (steer & MANAFO_VF_RX)
+		ret = rte_eth_rx_descriptor_status(rxq->port[MANAFO_VF], rxq->qid, offset);
+	else if (steer & MANAFO_SYN_RX)
+		ret = rte_eth_rx_descriptor_status(rxq->port[MANAFO_SYNTH], rxq->qid, offset);
+	guard_exit(&rxq->seq);
+	return ret;
+}
+
+static int
+manafo_tx_descriptor_status(void *q, uint16_t offset)
+{
+	struct manafo_txq *txq = q;
+	uint32_t steer;
+	int ret = -ENODEV;
+
+	guard_enter(&txq->seq, true);
+	steer = __atomic_load_n(txq->steer, __ATOMIC_ACQUIRE);
+	if (steer & MANAFO_VF_TX)
+		ret = rte_eth_tx_descriptor_status(txq->port[MANAFO_VF], txq->qid, offset);
+	else if (steer & MANAFO_SYN_TX)
+		ret = rte_eth_tx_descriptor_status(txq->port[MANAFO_SYNTH], txq->qid, offset);
+	guard_exit(&txq->seq);
+	return ret;
+}
+
+void
+manafo_set_burst(struct rte_eth_dev *dev)
+{
+	struct manafo_priv *priv = manafo_priv(dev);
+	bool atomic = priv->guard != MANAFO_GUARD_MEMBARRIER;
+
+	dev->rx_pkt_burst = atomic ? manafo_rx_burst_cas : manafo_rx_burst_memb;
+	dev->tx_pkt_burst = atomic ? manafo_tx_burst_cas : manafo_tx_burst_memb;
+	dev->tx_pkt_prepare = manafo_tx_prepare;
+	dev->rx_queue_count = manafo_rx_queue_count;
+	dev->rx_descriptor_status = manafo_rx_descriptor_status;
+	dev->tx_descriptor_status = manafo_tx_descriptor_status;
+}
+
+void
+manafo_queues_set_port(struct manafo_priv *priv, enum manafo_role role, uint16_t port)
+{
+	struct rte_eth_dev_data *data = priv->dev->data;
+	uint16_t i;
+
+	for (i = 0; i < data->nb_rx_queues; i++) {
+		struct manafo_rxq *rxq = data->rx_queues[i];
+
+		if (rxq != NULL)
+			rxq->port[role] = port;
+	}
+	for (i = 0; i < data->nb_tx_queues; i++) {
+		struct manafo_txq *txq = data->tx_queues[i];
+
+		if (txq != NULL)
+			txq->port[role] = port;
+	}
+}
+
+/* Wait until a queue is idle, or has left the burst it was seen in. */
+static void
+quiesce_queue(struct manafo_priv *priv, uint32_t *seq, const char *dir, uint16_t qid)
+{
+	uint32_t s = __atomic_load_n(seq, __ATOMIC_ACQUIRE);
+	uint64_t start, next_log;
+	unsigned int spins = 0;
+
+	if (!(s & 1))
+		return;
+	start = manafo_now_ns();
+	next_log = start + QUIESCE_WARN_NS;
+	while (__atomic_load_n(seq, __ATOMIC_ACQUIRE) == s) {
+		uint64_t now;
+
+		if (++spins < 1000) {
+			rte_pause();
+			continue;
+		}
+		rte_delay_us_sleep(10);
+		now = manafo_now_ns();
+		if (now >= next_log) {
+			/*
+			 * Correctness needs the wait: stopping a sub-device under a
+			 * running burst is a use-after-free. Say loudly why we wait.
+			 */
+			PORT_LOG(priv, WARNING, "%s queue %u has been inside one burst for "
+				 "%" PRIu64 " ms; still waiting before stopping a sub-device",
+				 dir, qid, (now - start) / 1000000);
+			if (next_log == start + QUIESCE_WARN_NS)
+				priv->cnt.quiesce_slow++;
+			next_log = now + QUIESCE_LOG_NS;
+		}
+	}
+}
+
+void
+manafo_quiesce(struct manafo_priv *priv)
+{
+	struct rte_eth_dev_data *data = priv->dev->data;
+	uint16_t i;
+
+	if (priv->guard == MANAFO_GUARD_MEMBARRIER) {
+		if (sys_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0)
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	} else {
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	}
+	for (i = 0; i < data->nb_rx_queues; i++) {
+		struct manafo_rxq *rxq = data->rx_queues[i];
+
+		if (rxq != NULL)
+			quiesce_queue(priv, &rxq->seq, "rx", i);
+	}
+	for (i = 0; i < data->nb_tx_queues; i++) {
+		struct manafo_txq *txq = data->tx_queues[i];
+
+		if (txq != NULL)
+			quiesce_queue(priv, &txq->seq, "tx", i);
+	}
+}
+
+uint32_t
+manafo_steer_epoch(uint32_t word)
+{
+	return word / MANAFO_STEER_EPOCH_ONE;
+}
+
+/*
+ * Steer away from a role: clear its RX/TX bits and set its RECOVERING/DEAD
+ * flags as given in `bits` (unshifted), and bump the epoch, in one update.
+ * Lock-free and wait-free in practice: safe from any event callback.
+ */
+uint32_t
+manafo_steer_off(struct manafo_priv *priv, enum manafo_role role, uint32_t bits)
+{
+	uint32_t old = __atomic_load_n(&priv->steer, __ATOMIC_RELAXED);
+	uint32_t clear = MANAFO_STEER(role, bits & (MANAFO_STEER_RX | MANAFO_STEER_TX));
+	uint32_t set = MANAFO_STEER(role, bits & (MANAFO_STEER_RECOVERING | MANAFO_STEER_DEAD));
+	uint32_t new;
+
+	do {
+		new = ((old & ~clear) | set) + MANAFO_STEER_EPOCH_ONE;
+	} while (!__atomic_compare_exchange_n(&priv->steer, &old, new, false,
+					      __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+	return new;
+}
+
+/* Set and clear flag bits without touching the epoch. */
+uint32_t
+manafo_steer_set(struct manafo_priv *priv, uint32_t set, uint32_t clear)
+{
+	uint32_t old = __atomic_load_n(&priv->steer, __ATOMIC_RELAXED);
+	uint32_t new;
+
+	do {
+		new = (old & ~clear) | set;
+	} while (!__atomic_compare_exchange_n(&priv->steer, &old, new, false,
+					      __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+	return new;
+}
+
+/*
+ * Steer back, unless an event moved the epoch since the decision or a role
+ * to steer to is recovering or dead (its callback ran before our decision).
+ */
+bool
+manafo_steer_on_if(struct manafo_priv *priv, uint32_t epoch, uint32_t set)
+{
+	uint32_t old = __atomic_load_n(&priv->steer, __ATOMIC_RELAXED);
+	uint32_t blocked = 0, new;
+	int r;
+
+	for (r = 0; r < MANAFO_NB_ROLES; r++)
+		if (set & MANAFO_STEER(r, MANAFO_STEER_RX | MANAFO_STEER_TX))
+			blocked |= MANAFO_STEER(r, MANAFO_STEER_RECOVERING | MANAFO_STEER_DEAD);
+	do {
+		if (manafo_steer_epoch(old) != epoch || (old & blocked))
+			return false;
+		new = old | set;
+	} while (!__atomic_compare_exchange_n(&priv->steer, &old, new, false,
+					      __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+	return true;
+}
+
+/* Sums of the per-queue counters; plain reads of lcore-written words. */
+void
+manafo_counters_read(struct manafo_priv *priv, uint64_t rx[MANAFO_NB_ROLES],
+		     uint64_t tx[MANAFO_NB_ROLES], uint64_t *redirected, uint64_t *refused)
+{
+	struct rte_eth_dev_data *data = priv->dev->data;
+	uint16_t i;
+	int r;
+
+	for (r = 0; r < MANAFO_NB_ROLES; r++) {
+		rx[r] = priv->base_rx[r];
+		tx[r] = priv->base_tx[r];
+	}
+	*redirected = priv->base_redirected;
+	*refused = priv->base_refused;
+	for (i = 0; i < data->nb_rx_queues; i++) {
+		const struct manafo_rxq *rxq = data->rx_queues[i];
+
+		for (r = 0; rxq != NULL && r < MANAFO_NB_ROLES; r++)
+			rx[r] += __atomic_load_n(&rxq->pkts[r], __ATOMIC_RELAXED);
+	}
+	for (i = 0; i < data->nb_tx_queues; i++) {
+		const struct manafo_txq *txq = data->tx_queues[i];
+
+		if (txq == NULL)
+			continue;
+		for (r = 0; r < MANAFO_NB_ROLES; r++)
+			tx[r] += __atomic_load_n(&txq->pkts[r], __ATOMIC_RELAXED);
+		*redirected += __atomic_load_n(&txq->redirected, __ATOMIC_RELAXED);
+		*refused += __atomic_load_n(&txq->refused, __ATOMIC_RELAXED);
+	}
+}

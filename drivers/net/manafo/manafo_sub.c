@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The manafo authors
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_devargs.h>
+#include <rte_ethdev.h>
+
+#include "manafo.h"
+#include "manafo_ctrl.h"
+
+/*
+ * Sub-device attach, detach and configuration replay. Everything here runs
+ * with the port lock held, from the probe, an application op or the
+ * control thread: never from an event callback.
+ */
+
+const char *
+manafo_state_name(enum manafo_sub_state state)
+{
+	static const char *const names[] = {
+		[MANAFO_SUB_ABSENT] = "absent",
+		[MANAFO_SUB_READY] = "ready",
+		[MANAFO_SUB_ACTIVE] = "active",
+		[MANAFO_SUB_STANDBY] = "standby",
+		[MANAFO_SUB_GONE] = "gone",
+	};
+
+	return (unsigned int)state < RTE_DIM(names) ? names[state] : "?";
+}
+
+void
+manafo_sub_set_state(struct manafo_priv *priv, struct manafo_sub *sub,
+		     enum manafo_sub_state state, enum manafo_cause cause)
+{
+	if (sub->state == state && sub->cause == cause)
+		return;
+	PORT_LOG(priv, DEBUG, "%s: %s -> %s (%s)", manafo_role_name(sub->role),
+		 manafo_state_name(sub->state), manafo_state_name(state),
+		 manafo_cause_name(cause));
+	sub->state = state;
+	sub->cause = cause;
+}
+
+/* May we call this sub-device's control functions now? */
+bool
+manafo_sub_controllable(const struct manafo_priv *priv, const struct manafo_sub *sub)
+{
+	uint32_t steer = manafo_steer_load(priv);
+
+	if (sub->state == MANAFO_SUB_ABSENT || sub->state == MANAFO_SUB_GONE)
+		return false;
+	return !(steer & MANAFO_STEER(sub->role, MANAFO_STEER_RECOVERING | MANAFO_STEER_DEAD));
+}
+
+/* Is the port still the one we own (not released and reused under us)? */
+static bool
+sub_still_ours(const struct manafo_priv *priv, const struct manafo_sub *sub)
+{
+	struct rte_eth_dev_owner owner;
+
+	if (sub->port_id == MANAFO_NO_PORT || !rte_eth_dev_is_valid_port(sub->port_id))
+		return false;
+	if (rte_eth_dev_owner_get(sub->port_id, &owner) != 0)
+		return false;
+	return owner.id == priv->owner.id;
+}
+
+static int
+port_of_device(const char *devname, uint16_t *port_id)
+{
+	uint16_t pid;
+
+	for (pid = 0; pid < RTE_MAX_ETHPORTS; pid++) {
+		struct rte_eth_dev *edev = &rte_eth_devices[pid];
+
+		if (!rte_eth_dev_is_valid_port(pid) || edev->device == NULL)
+			continue;
+		if (strcmp(rte_dev_name(edev->device), devname) == 0) {
+			*port_id = pid;
+			return 0;
+		}
+	}
+	return -ENODEV;
+}
+
+/* Probe a sub-device from its devargs, or take the port it already has. */
+static int
+sub_probe(struct manafo_priv *priv, struct manafo_sub *sub, const char *devargs,
+	  uint16_t *port_id)
+{
+	char busname[32];
+	struct rte_devargs da;
+	int ret;
+
+	memset(&da, 0, sizeof(da));
+	ret = rte_devargs_parse(&da, devargs);
+	if (ret != 0) {
+		PORT_LOG(priv, ERR, "%s(%s): no bus knows this device", manafo_role_name(sub->role),
+			 devargs);
+		return -EINVAL;
+	}
+	strlcpy(sub->devname, da.name, sizeof(sub->devname));
+	strlcpy(busname, rte_bus_name(da.bus), sizeof(busname));
+	sub->probed = false;
+	if (port_of_device(da.name, port_id) == 0) {
+		PORT_LOG(priv, INFO, "%s: taking the already probed device %s",
+			 manafo_role_name(sub->role), da.name);
+		rte_devargs_reset(&da);
+		return 0;
+	}
+	ret = rte_eal_hotplug_add(busname, da.name, da.args ? da.args : "");
+	rte_devargs_reset(&da);
+	if (ret < 0)
+		return ret;
+	if (port_of_device(sub->devname, port_id) != 0) {
+		PORT_LOG(priv, ERR, "%s: device %s has no ethdev port", manafo_role_name(sub->role),
+			 sub->devname);
+		rte_eal_hotplug_remove(busname, sub->devname);
+		return -ENODEV;
+	}
+	sub->probed = true;
+	return 0;
+}
+
+static int
+sub_find(struct manafo_priv *priv, struct manafo_sub *sub, uint16_t *port_id)
+{
+	const char *devargs = priv->args.sub_devargs[sub->role];
+	const char *pname = priv->args.sub_port[sub->role];
+	int ret;
+
+	if (devargs[0] != '\0')
+		return sub_probe(priv, sub, devargs, port_id);
+	ret = rte_eth_dev_get_port_by_name(pname, port_id);
+	if (ret != 0) {
+		PORT_LOG(priv, ERR, "%s_port=%s: no such port", manafo_role_name(sub->role), pname);
+		return -ENODEV;
+	}
+	if (rte_eth_devices[*port_id].device != NULL)
+		strlcpy(sub->devname, rte_dev_name(rte_eth_devices[*port_id].device),
+			sizeof(sub->devname));
+	sub->probed = false;
+	return 0;
+}
+
+static int
+sub_own(struct manafo_priv *priv, struct manafo_sub *sub, uint16_t port_id)
+{
+	const struct manafo_sub *other = &priv->sub[sub->role ^ 1];
+	struct rte_eth_dev_owner owner;
+	int ret;
+
+	if (other->state != MANAFO_SUB_ABSENT && other->port_id == port_id) {
+		PORT_LOG(priv, ERR, "port %u (%s) given as both vf and synth", port_id,
+			 sub->devname);
+		return -EINVAL;
+	}
+	ret = rte_eth_dev_owner_set(port_id, &priv->owner);
+	if (ret != 0) {
+		rte_eth_dev_owner_get(port_id, &owner);
+		PORT_LOG(priv, ERR, "%s: port %u (%s) is owned by \"%s\", cannot take it",
+			 manafo_role_name(sub->role), port_id, sub->devname, owner.name);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static void
+sub_release(struct manafo_priv *priv, struct manafo_sub *sub, uint16_t port_id, bool owned)
+{
+	struct rte_device *dev = rte_eth_devices[port_id].device;
+
+	if (owned)
+		rte_eth_dev_owner_unset(port_id, priv->owner.id);
+	if (sub->probed && dev != NULL) {
+		rte_eth_dev_close(port_id);
+		rte_dev_remove(dev);
+	}
+	sub->probed = false;
+}
+
+int
+manafo_sub_attach(struct manafo_priv *priv, enum manafo_role role, bool at_probe)
+{
+	struct manafo_sub *sub = &priv->sub[role];
+	uint16_t port_id;
+	int ret;
+
+	ret = sub_find(priv, sub, &port_id);
+	if (ret < 0) {
+		if (at_probe || sub->attach_failures++ == 0)
+			PORT_LOG_LVL(priv, at_probe ? RTE_LOG_ERR : RTE_LOG_INFO,
+				 "%s %s: probe failed: %s",
+				 manafo_role_name(role), sub->devname, rte_strerror(-ret));
+		return ret;
+	}
+	ret = sub_own(priv, sub, port_id);
+	if (ret < 0) {
+		sub_release(priv, sub, port_id, false);
+		return ret;
+	}
+	ret = rte_eth_dev_info_get(port_id, &sub->info);
+	if (ret == 0) {
+		sub->info_valid = true;
+	} else if (!sub->info_valid) {
+		/* MANA answers -EBUSY while its reset lock is contended. */
+		PORT_LOG_LVL(priv, at_probe ? RTE_LOG_ERR : RTE_LOG_INFO, "%s %s: no device info: %s",
+			 manafo_role_name(role), sub->devname, rte_strerror(-ret));
+		sub_release(priv, sub, port_id, true);
+		return ret;
+	}
+	/* A new generation first: events of the new port carry it. */
+	__atomic_store_n(&sub->gen, sub->gen + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&sub->port_id, port_id, __ATOMIC_RELEASE);
+	sub->configured = false;
+	sub->started = false;
+	sub->recovering = false;
+	sub->attach_failures = 0;
+	sub->dirty = MANAFO_DIRTY_ALL;
+	manafo_steer_set(priv, 0, MANAFO_STEER(role, MANAFO_STEER_DEAD | MANAFO_STEER_RECOVERING |
+					       MANAFO_STEER_RX | MANAFO_STEER_TX));
+	manafo_xstats_cache(sub);
+	manafo_queues_set_port(priv, role, port_id);
+	manafo_sub_set_state(priv, sub, MANAFO_SUB_READY, MANAFO_CAUSE_NONE);
+	PORT_LOG(priv, INFO, "%s: port %u (%s, driver %s) attached", manafo_role_name(role),
+		 port_id, sub->devname, sub->info.driver_name);
+	return 0;
+}
+
+/*
+ * Give a sub-device up. The caller has steered away from it and waited for
+ * the data path to leave it (manafo_quiesce).
+ */
+void
+manafo_sub_detach(struct manafo_priv *priv, enum manafo_role role)
+{
+	struct manafo_sub *sub = &priv->sub[role];
+	uint16_t port_id = sub->port_id;
+	bool ours;
+
+	if (sub->state == MANAFO_SUB_ABSENT)
+		return;
+	ours = sub_still_ours(priv, sub);
+	if (ours) {
+		manafo_stats_fold(sub);
+		manafo_xstats_cache(sub);
+	}
+	manafo_stats_detach(sub);
+	/* Events of the port from now on are not this sub-device's. */
+	__atomic_store_n(&sub->port_id, MANAFO_NO_PORT, __ATOMIC_RELEASE);
+	if (ours) {
+		if (sub->started)
+			rte_eth_dev_stop(port_id);
+		sub_release(priv, sub, port_id, true);
+	} else {
+		PORT_LOG(priv, INFO, "%s: port %u was already released by someone else",
+			 manafo_role_name(role), port_id);
+	}
+	sub->started = false;
+	sub->configured = false;
+	sub->recovering = false;
+	sub->absent_since_ns = manafo_now_ns();
+	manafo_sub_set_state(priv, sub, MANAFO_SUB_ABSENT, sub->cause);
+}
+
+/* The port's dev_conf, adjusted to what this sub-device can signal. */
+int
+manafo_sub_configure(struct manafo_priv *priv, struct manafo_sub *sub)
+{
+	struct rte_eth_dev_data *data = priv->dev->data;
+	struct rte_eth_conf conf = data->dev_conf;
+	uint32_t flags = rte_eth_devices[sub->port_id].data->dev_flags;
+	int ret;
+
+	conf.intr_conf.lsc = !!(flags & RTE_ETH_DEV_INTR_LSC);
+	conf.intr_conf.rmv = !!(flags & RTE_ETH_DEV_INTR_RMV);
+	conf.intr_conf.rxq = 0;
+	conf.rxmode.offloads &= sub->info.rx_offload_capa;
+	conf.txmode.offloads &= sub->info.tx_offload_capa;
+	conf.rx_adv_conf.rss_conf.rss_hf &= sub->info.flow_type_rss_offloads;
+	if (conf.rx_adv_conf.rss_conf.rss_hf == 0 &&
+	    (conf.rxmode.mq_mode & RTE_ETH_MQ_RX_RSS_FLAG))
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_NONE;
+	ret = rte_eth_dev_configure(sub->port_id, data->nb_rx_queues, data->nb_tx_queues, &conf);
+	if (ret < 0)
+		return ret;
+	sub->configured = true;
+	return 0;
+}
+
+int
+manafo_sub_queues_setup(struct manafo_priv *priv, struct manafo_sub *sub)
+{
+	struct rte_eth_dev_data *data = priv->dev->data;
+	uint16_t i;
+	int ret;
+
+	for (i = 0; i < data->nb_rx_queues; i++) {
+		struct manafo_rxq *rxq = data->rx_queues[i];
+		struct rte_eth_rxconf conf;
+
+		if (rxq == NULL)
+			continue;
+		conf = rxq->conf;
+		conf.offloads &= sub->info.rx_queue_offload_capa | sub->info.rx_offload_capa;
+		ret = rte_eth_rx_queue_setup(sub->port_id, i, rxq->nb_desc, rxq->socket, &conf,
+					     rxq->mp);
+		if (ret < 0)
+			return ret;
+	}
+	for (i = 0; i < data->nb_tx_queues; i++) {
+		struct manafo_txq *txq = data->tx_queues[i];
+		struct rte_eth_txconf conf;
+
+		if (txq == NULL)
+			continue;
+		conf = txq->conf;
+		conf.offloads &= sub->info.tx_queue_offload_capa | sub->info.tx_offload_capa;
+		ret = rte_eth_tx_queue_setup(sub->port_id, i, txq->nb_desc, txq->socket, &conf);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+int
+manafo_sub_start(struct manafo_priv *priv, struct manafo_sub *sub)
+{
+	int ret;
+
+	if (sub->started)
+		return 0;
+	ret = rte_eth_dev_start(sub->port_id);
+	if (ret < 0) {
+		PORT_LOG(priv, ERR, "%s: start failed: %s", manafo_role_name(sub->role),
+			 rte_strerror(-ret));
+		return ret;
+	}
+	sub->started = true;
+	return 0;
+}
+
+void
+manafo_sub_stop(struct manafo_priv *priv, struct manafo_sub *sub)
+{
+	int ret;
+
+	if (!sub->started)
+		return;
+	ret = rte_eth_dev_stop(sub->port_id);
+	if (ret < 0 && ret != -ENODEV)
+		PORT_LOG(priv, WARNING, "%s: stop failed: %s", manafo_role_name(sub->role),
+			 rte_strerror(-ret));
+	sub->started = false;
+}
+
+/* -ENOTSUP from one sub-device is fine: the other one carries the feature. */
+static int
+replay_result(struct manafo_priv *priv, struct manafo_sub *sub, const char *what, int ret)
+{
+	if (ret == -ENOTSUP || ret == 0)
+		return 0;
+	PORT_LOG_LVL(priv, ret == -EBUSY ? RTE_LOG_INFO : RTE_LOG_ERR, "%s: replay of %s failed: %s",
+		 manafo_role_name(sub->role), what, rte_strerror(-ret));
+	return ret;
+}
+
+static int
+replay_macs(struct manafo_priv *priv, struct manafo_sub *sub)
+{
+	uint16_t port = sub->port_id;
+	uint32_t i;
+	int ret;
+
+	ret = replay_result(priv, sub, "MAC address",
+			    rte_eth_dev_default_mac_addr_set(port, &priv->macs[0]));
+	for (i = 1; ret == 0 && i < priv->nb_macs; i++)
+		if (!rte_is_zero_ether_addr(&priv->macs[i]))
+			ret = replay_result(priv, sub, "MAC address",
+					    rte_eth_dev_mac_addr_add(port, &priv->macs[i], 0));
+	if (ret == 0 && priv->nb_mc_addrs > 0)
+		ret = replay_result(priv, sub, "multicast list",
+			rte_eth_dev_set_mc_addr_list(port, priv->mc_addrs, priv->nb_mc_addrs));
+	return ret;
+}
+
+static int
+replay_vlans(struct manafo_priv *priv, struct manafo_sub *sub)
+{
+	unsigned int w, b;
+	int ret = 0;
+
+	for (w = 0; ret == 0 && w < RTE_DIM(priv->vlan_ids); w++) {
+		uint64_t bits = priv->vlan_ids[w];
+
+		for (b = 0; ret == 0 && bits != 0; b++, bits >>= 1)
+			if (bits & 1)
+				ret = replay_result(priv, sub, "VLAN filter",
+					rte_eth_dev_vlan_filter(sub->port_id, w * 64 + b, 1));
+	}
+	return ret;
+}
+
+static int
+replay_rss(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t what)
+{
+	struct rte_eth_rss_reta_entry64 reta[RTE_ETH_RSS_RETA_SIZE_512 / RTE_ETH_RETA_GROUP_SIZE];
+	struct rte_eth_rss_conf rss = priv->dev->data->dev_conf.rx_adv_conf.rss_conf;
+	uint16_t i, size;
+	int ret = 0;
+
+	if ((what & MANAFO_DIRTY_RSS) && priv->rss_set) {
+		rss.rss_key = priv->rss_key_len ? priv->rss_key : NULL;
+		rss.rss_key_len = priv->rss_key_len;
+		rss.rss_hf &= sub->info.flow_type_rss_offloads;
+		ret = replay_result(priv, sub, "RSS hash", rte_eth_dev_rss_hash_update(sub->port_id,
+										       &rss));
+	}
+	if (ret == 0 && (what & MANAFO_DIRTY_RETA) && priv->reta_set) {
+		size = RTE_MIN(priv->reta_size, sub->info.reta_size);
+		memset(reta, 0, sizeof(reta));
+		for (i = 0; i < size; i++) {
+			reta[i / RTE_ETH_RETA_GROUP_SIZE].mask |= 1ULL << (i % RTE_ETH_RETA_GROUP_SIZE);
+			reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE] =
+				priv->reta[i];
+		}
+		ret = replay_result(priv, sub, "RSS RETA",
+				    rte_eth_dev_rss_reta_update(sub->port_id, reta, size));
+	}
+	return ret;
+}
+
+static int
+replay_modes(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t what)
+{
+	uint16_t port = sub->port_id;
+	uint16_t mtu;
+	int ret = 0;
+
+	if ((what & MANAFO_DIRTY_MTU) && rte_eth_dev_get_mtu(port, &mtu) == 0 &&
+	    mtu != priv->mtu)
+		ret = replay_result(priv, sub, "MTU", rte_eth_dev_set_mtu(port, priv->mtu));
+	if (ret == 0 && (what & MANAFO_DIRTY_PROMISC))
+		ret = replay_result(priv, sub, "promiscuous mode", priv->promisc ?
+				    rte_eth_promiscuous_enable(port) :
+				    rte_eth_promiscuous_disable(port));
+	if (ret == 0 && (what & MANAFO_DIRTY_ALLMULTI))
+		ret = replay_result(priv, sub, "all-multicast mode", priv->allmulti ?
+				    rte_eth_allmulticast_enable(port) :
+				    rte_eth_allmulticast_disable(port));
+	return ret;
+}
+
+/*
+ * Apply the recorded configuration items `what` to a sub-device; clear the
+ * ones applied from its dirty set. A returning VF gets the same
+ * configuration as if it had been there all along.
+ */
+int
+manafo_sub_replay(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t what)
+{
+	int ret = 0;
+
+	if (!manafo_sub_controllable(priv, sub))
+		return -EBUSY;
+	if (what & MANAFO_DIRTY_CONF) {
+		if (!priv->dev->data->dev_configured) {
+			sub->dirty &= ~MANAFO_DIRTY_CONF;
+			return 0;	/* nothing recorded yet */
+		}
+		manafo_sub_stop(priv, sub);
+		ret = manafo_sub_configure(priv, sub);
+		if (ret == 0)
+			ret = manafo_sub_queues_setup(priv, sub);
+		if (ret < 0)
+			return replay_result(priv, sub, "configuration", ret);
+		sub->dirty &= ~MANAFO_DIRTY_CONF;
+		priv->cnt.config_replays++;
+	}
+	ret = replay_modes(priv, sub, what);
+	if (ret == 0 && (what & (MANAFO_DIRTY_MAC | MANAFO_DIRTY_MC)))
+		ret = replay_macs(priv, sub);
+	if (ret == 0 && (what & MANAFO_DIRTY_VLAN))
+		ret = replay_vlans(priv, sub);
+	if (ret == 0)
+		ret = replay_rss(priv, sub, what);
+	if (ret < 0)
+		return ret;
+	sub->dirty &= ~(what & ~(MANAFO_DIRTY_CONF | MANAFO_DIRTY_START));
+	if (what & MANAFO_DIRTY_START) {
+		if (priv->started)
+			ret = manafo_sub_start(priv, sub);
+		else
+			manafo_sub_stop(priv, sub);
+		if (ret == 0)
+			sub->dirty &= ~MANAFO_DIRTY_START;
+	}
+	return ret;
+}

@@ -97,10 +97,15 @@ manafo_port_mac(struct manafo_priv *priv)
 	data->mac_addrs = rte_zmalloc(priv->name, sizeof(*data->mac_addrs) * MANAFO_MAX_MACS, 0);
 	if (data->mac_addrs == NULL)
 		return -ENOMEM;
+	/* On Azure the synthetic NIC and its VF share one MAC address. */
 	if (priv->args.has_mac)
 		memcpy(&priv->macs[0], priv->args.mac, RTE_ETHER_ADDR_LEN);
 	else
 		rte_eth_macaddr_get(priv->sub[MANAFO_SYNTH].port_id, &priv->macs[0]);
+	if (rte_is_zero_ether_addr(&priv->macs[0]) && priv->sub[MANAFO_VF].port_id != MANAFO_NO_PORT)
+		rte_eth_macaddr_get(priv->sub[MANAFO_VF].port_id, &priv->macs[0]);
+	if (rte_is_zero_ether_addr(&priv->macs[0]))
+		rte_eth_random_addr(priv->macs[0].addr_bytes);
 	priv->nb_macs = 1;
 	data->mac_addrs[0] = priv->macs[0];
 	return 0;

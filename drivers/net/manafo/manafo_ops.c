@@ -672,6 +672,7 @@ manafo_rxq_info_get(struct rte_eth_dev *dev, uint16_t idx, struct rte_eth_rxq_in
 	qinfo->mp = rxq->mp;
 	qinfo->conf = rxq->conf;
 	qinfo->nb_desc = rxq->nb_desc;
+	qinfo->queue_state = dev->data->rx_queue_state[idx];
 }
 
 static void
@@ -681,6 +682,18 @@ manafo_txq_info_get(struct rte_eth_dev *dev, uint16_t idx, struct rte_eth_txq_in
 
 	qinfo->conf = txq->conf;
 	qinfo->nb_desc = txq->nb_desc;
+	qinfo->queue_state = dev->data->tx_queue_state[idx];
+}
+
+static void
+set_queue_state(struct rte_eth_dev *dev, uint8_t state)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		dev->data->rx_queue_state[i] = state;
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		dev->data->tx_queue_state[i] = state;
 }
 
 /* Start one sub-device as the port would have it; false if it cannot now. */
@@ -743,6 +756,7 @@ manafo_dev_start(struct rte_eth_dev *dev)
 	manafo_watchdog_arm(priv);
 	manafo_link_refresh(priv);
 	manafo_mutex_unlock(&priv->lock);
+	set_queue_state(dev, RTE_ETH_QUEUE_STATE_STARTED);
 	return 0;
 }
 
@@ -789,6 +803,7 @@ manafo_dev_stop(struct rte_eth_dev *dev)
 	manafo_mutex_lock(&priv->lock);
 	stop_locked(priv, false);
 	manafo_mutex_unlock(&priv->lock);
+	set_queue_state(dev, RTE_ETH_QUEUE_STATE_STOPPED);
 	rte_eth_linkstatus_set(dev, &link);
 	return 0;
 }

@@ -58,26 +58,35 @@ ctrl_cond_init(void)
 	ctrl.cond_ready = true;
 }
 
-/* A queued item of the same kind makes a new one redundant. */
+/*
+ * A queued item of the same kind makes a new one redundant; it runs at the
+ * earlier of the two times (a device ADD event pulls the next poll forward).
+ */
 static bool
-ctrl_has_pending(const struct manafo_work *w)
+ctrl_coalesce(const struct manafo_work *w, uint64_t due_ns)
 {
 	struct manafo_work *it;
 
 	if (!(coalesced_kinds & MANAFO_WORK_BIT(w->kind)))
 		return false;
 	TAILQ_FOREACH(it, &ctrl.work, next)
-		if (it->priv == w->priv && it->kind == w->kind && it->role == w->role)
+		if (it->priv == w->priv && it->kind == w->kind && it->role == w->role) {
+			if (due_ns < it->due_ns) {
+				it->due_ns = due_ns;
+				pthread_cond_signal(&ctrl.wake);
+			}
 			return true;
+		}
 	return false;
 }
 
 static int
 ctrl_post_locked(const struct manafo_work *w, uint32_t delay_ms)
 {
+	uint64_t due_ns = manafo_now_ns() + (uint64_t)delay_ms * 1000000;
 	struct manafo_work *item;
 
-	if (ctrl_has_pending(w))
+	if (ctrl_coalesce(w, due_ns))
 		return 0;
 	item = malloc(sizeof(*item));
 	if (item == NULL)
@@ -85,7 +94,7 @@ ctrl_post_locked(const struct manafo_work *w, uint32_t delay_ms)
 	*item = *w;
 	if (item->event_ns == 0)
 		item->event_ns = manafo_now_ns();
-	item->due_ns = manafo_now_ns() + (uint64_t)delay_ms * 1000000;
+	item->due_ns = due_ns;
 	TAILQ_INSERT_TAIL(&ctrl.work, item, next);
 	pthread_cond_signal(&ctrl.wake);
 	return 0;

@@ -93,8 +93,14 @@ manafo_failback(struct manafo_priv *priv, uint32_t epoch, uint64_t event_ns)
 
 	if (!priv->started || priv->closing || vf->state != MANAFO_SUB_STANDBY ||
 	    vf->recovering || !vf->started || vf->dirty != 0 || priv->drill.running ||
-	    priv->forced)
+	    priv->forced) {
+		PORT_LOG(priv, DEBUG, "no fail-back: port %s, VF %s%s%s, dirty 0x%x%s%s",
+			 priv->started ? "started" : "stopped", manafo_state_name(vf->state),
+			 vf->recovering ? " recovering" : "", vf->started ? " started" : "",
+			 vf->dirty, priv->drill.running ? ", drill" : "",
+			 priv->forced ? ", forced" : "");
 		return false;
+	}
 	if (!manafo_steer_on_if(priv, epoch, MANAFO_VF_RX | MANAFO_VF_TX)) {
 		PORT_LOG(priv, DEBUG, "fail-back skipped: a newer event moved the steering");
 		return false;
@@ -250,7 +256,8 @@ give_up(struct manafo_priv *priv, enum manafo_role role, enum manafo_cause cause
 		priv->cnt.vf_removals++;
 	else
 		priv->cnt.synth_removals++;
-	if (role == MANAFO_SYNTH && other->state == MANAFO_SUB_ABSENT)
+	/* No path left at all: the port itself is removed for the application. */
+	if (other->state == MANAFO_SUB_ABSENT)
 		res->events |= RTE_BIT32(RTE_ETH_EVENT_INTR_RMV);
 	else
 		refresh_link(priv, res);

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The manafo authors
+ */
+
+/*
+ * TX watchdog over manasim's TX-hang mode: a hung VF TX queue is detected
+ * within tx_timeout_ms and one check period, traffic moves to the synthetic
+ * path, the queue is repaired (queue restart, then device restart), and a VF
+ * that keeps hanging is given up. Idle and slow queues never trip.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_bus_vdev.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "rte_pmd_manafo.h"
+#include "rte_pmd_manasim.h"
+
+#define TIMEOUT_MS 200
+#define PERIOD_MS (TIMEOUT_MS / 4)
+
+static int passed, failed;
+static struct rte_mempool *mp;
+
+#define CHECK(cond, ...) do { \
+	if (cond) { \
+		passed++; \
+		printf("ok   "); \
+	} else { \
+		failed++; \
+		printf("FAIL "); \
+	} \
+	printf(__VA_ARGS__); \
+	printf("\n"); \
+} while (0)
+
+struct wd_env {
+	char name[32];
+	char vfwire[16];
+	char sywire[16];
+	uint16_t port;
+	/* packets the application holds because the port pushed back */
+	struct rte_mbuf *held[32];
+	unsigned int nb_held;
+	uint64_t offered;
+	uint64_t accepted;
+};
+
+static uint64_t
+now_ms(void)
+{
+	return rte_get_timer_cycles() * 1000 / rte_get_timer_hz();
+}
+
+static struct rte_pmd_manafo_state
+state(const struct wd_env *e)
+{
+	struct rte_pmd_manafo_state st;
+
+	memset(&st, 0, sizeof(st));
+	rte_pmd_manafo_state_get(e->port, &st);
+	return st;
+}
+
+static uint64_t
+xstat(const struct wd_env *e, const char *name)
+{
+	uint64_t id, v = UINT64_MAX;
+
+	if (rte_eth_xstats_get_id_by_name(e->port, name, &id) == 0)
+		rte_eth_xstats_get_by_id(e->port, &id, &v, 1);
+	return v;
+}
+
+static void
+drain(const char *wire)
+{
+	char rname[RTE_RING_NAMESIZE];
+	struct rte_mbuf *pkts[64];
+	struct rte_ring *r;
+	unsigned int n;
+
+	snprintf(rname, sizeof(rname), "%s_tx_0", wire);
+	r = rte_ring_lookup(rname);
+	while (r != NULL && (n = rte_ring_dequeue_burst(r, (void **)pkts, 64, NULL)) > 0)
+		rte_pktmbuf_free_bulk(pkts, n);
+}
+
+/* One burst, as an application with back-pressure: what is refused is kept. */
+static void
+app_burst(struct wd_env *e, unsigned int n)
+{
+	uint16_t sent;
+
+	if (e->nb_held == 0) {
+		if (rte_pktmbuf_alloc_bulk(mp, e->held, n) != 0)
+			return;
+		e->nb_held = n;
+	}
+	sent = rte_eth_tx_burst(e->port, 0, e->held, (uint16_t)e->nb_held);
+	e->offered += e->nb_held;
+	e->accepted += sent;
+	memmove(e->held, e->held + sent, (e->nb_held - sent) * sizeof(e->held[0]));
+	e->nb_held -= sent;
+	drain(e->vfwire);
+	drain(e->sywire);
+}
+
+/* Traffic for ms milliseconds, a burst of n every gap_ms. */
+static void
+traffic(struct wd_env *e, unsigned int ms, unsigned int n, unsigned int gap_ms)
+{
+	uint64_t end = now_ms() + ms;
+
+	while (now_ms() < end) {
+		if (n > 0)
+			app_burst(e, n);
+		usleep(gap_ms * 1000);
+	}
+}
+
+static int
+traffic_until(struct wd_env *e, const char *counter, uint64_t want, unsigned int ms)
+{
+	uint64_t end = now_ms() + ms;
+
+	while (now_ms() < end) {
+		app_burst(e, 8);
+		if (xstat(e, counter) >= want)
+			return 1;
+		usleep(1000);
+	}
+	return 0;
+}
+
+static int
+wd_create(struct wd_env *e, const char *tag, const char *extra)
+{
+	struct rte_eth_conf conf;
+	char args[512];
+
+	memset(e, 0, sizeof(*e));
+	snprintf(e->name, sizeof(e->name), "net_manafo_%s", tag);
+	snprintf(e->vfwire, sizeof(e->vfwire), "v%s", tag);
+	snprintf(e->sywire, sizeof(e->sywire), "s%s", tag);
+	snprintf(args, sizeof(args), "vf(net_manasim_v%s,wire=%s),synth(net_manasim_s%s,wire=%s),"
+		 "tx_timeout_ms=%u,hotplug_poll_ms=20%s%s", tag, e->vfwire, tag, e->sywire,
+		 TIMEOUT_MS, *extra ? "," : "", extra);
+	memset(&conf, 0, sizeof(conf));
+	if (rte_vdev_init(e->name, args) != 0 ||
+	    rte_eth_dev_get_port_by_name(e->name, &e->port) != 0 ||
+	    rte_eth_dev_configure(e->port, 1, 1, &conf) != 0 ||
+	    rte_eth_rx_queue_setup(e->port, 0, 512, 0, NULL, mp) != 0 ||
+	    rte_eth_tx_queue_setup(e->port, 0, 512, 0, NULL) != 0 ||
+	    rte_eth_dev_start(e->port) != 0) {
+		printf("FAIL cannot create %s\n", args);
+		failed++;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+wd_destroy(struct wd_env *e)
+{
+	rte_pktmbuf_free_bulk(e->held, e->nb_held);
+	e->nb_held = 0;
+	rte_eth_dev_stop(e->port);
+	rte_eth_dev_close(e->port);
+	rte_vdev_uninit(e->name);
+}
+
+static int
+hang(const struct wd_env *e, enum rte_pmd_manasim_hang_kind kind,
+     enum rte_pmd_manasim_hang_scope scope)
+{
+	struct rte_pmd_manasim_event ev;
+	uint16_t vf = state(e).vf.port_id;
+
+	rte_pmd_manasim_event_init(vf, RTE_PMD_MANASIM_TX_HANG, &ev);
+	ev.hang_queue = 0;
+	ev.hang_kind = kind;
+	ev.hang_scope = scope;
+	return rte_pmd_manasim_inject(vf, &ev);
+}
+
+static void
+test_queue_hang(void)
+{
+	struct rte_pmd_manafo_state st;
+	struct wd_env e;
+	uint64_t t0, detect_ms, refused0;
+
+	printf("-- queue-level hang: detected, traffic on synth, queue restart repairs it\n");
+	if (wd_create(&e, "wq", "") < 0)
+		return;
+	traffic(&e, 50, 8, 1);
+	refused0 = state(&e).tx_refused;
+	t0 = now_ms();
+	CHECK(hang(&e, RTE_PMD_MANASIM_HANG_REFUSE, RTE_PMD_MANASIM_SCOPE_QUEUE) == 0,
+	      "TX hang injected on VF queue 0");
+	CHECK(traffic_until(&e, "tx_hangs", 1, 3 * TIMEOUT_MS), "hang detected");
+	detect_ms = now_ms() - t0;
+	CHECK(detect_ms <= TIMEOUT_MS + PERIOD_MS + 100,
+	      "detected in %lu ms (tx_timeout_ms %u + one check period %u + 100 ms scheduling)", detect_ms,
+	      TIMEOUT_MS, PERIOD_MS);
+	traffic(&e, 100, 8, 1);
+	st = state(&e);
+	CHECK(st.tx_path == RTE_PMD_MANAFO_PATH_VF && xstat(&e, "tx_hang_repairs_light") == 1 &&
+	      xstat(&e, "tx_hang_repairs_full") == 0,
+	      "queue restart repaired it; TX back on the VF");
+	traffic(&e, 3 * TIMEOUT_MS, 8, 1);
+	CHECK(xstat(&e, "tx_hangs") == 1, "no further hang after the repair");
+	CHECK(state(&e).tx_refused == refused0, "0 packets refused for want of a path");
+	CHECK(e.nb_held == 0, "every packet the application held back went out in the end");
+	wd_destroy(&e);
+}
+
+static void
+test_device_hang(void)
+{
+	struct wd_env e;
+
+	printf("-- device-level hang: queue restart is not enough, device restart is\n");
+	if (wd_create(&e, "wd", "") < 0)
+		return;
+	traffic(&e, 50, 8, 1);
+	hang(&e, RTE_PMD_MANASIM_HANG_REFUSE, RTE_PMD_MANASIM_SCOPE_DEVICE);
+	CHECK(traffic_until(&e, "tx_hang_repairs_full", 1, 6 * TIMEOUT_MS),
+	      "second detection led to a full repair (hangs %lu, light %lu, full %lu)",
+	      xstat(&e, "tx_hangs"), xstat(&e, "tx_hang_repairs_light"),
+	      xstat(&e, "tx_hang_repairs_full"));
+	traffic(&e, 3 * TIMEOUT_MS, 8, 1);
+	CHECK(xstat(&e, "tx_hangs") == 2 && state(&e).tx_path == RTE_PMD_MANAFO_PATH_VF,
+	      "fixed by the device restart: TX on the VF, no third hang");
+	wd_destroy(&e);
+}
+
+static void
+test_nocomplete_hang(void)
+{
+	struct wd_env e;
+
+	printf("-- completions stop: the VF accepts until its ring is full, then refuses\n");
+	if (wd_create(&e, "wn", "") < 0)
+		return;
+	traffic(&e, 50, 8, 1);
+	hang(&e, RTE_PMD_MANASIM_HANG_NOCOMPLETE, RTE_PMD_MANASIM_SCOPE_QUEUE);
+	CHECK(traffic_until(&e, "tx_hangs", 1, 4000), "hang detected");
+	traffic(&e, 100, 8, 1);
+	CHECK(state(&e).tx_path == RTE_PMD_MANAFO_PATH_VF, "repaired; TX back on the VF");
+	wd_destroy(&e);
+}
+
+static void
+test_escalation(void)
+{
+	struct rte_pmd_manafo_state st;
+	struct wd_env e;
+	int i;
+
+	printf("-- a VF that keeps hanging is given up and re-probed\n");
+	if (wd_create(&e, "we", "tx_hang_max=2") < 0)
+		return;
+	for (i = 0; i < 3; i++) {
+		traffic(&e, 30, 8, 1);
+		hang(&e, RTE_PMD_MANASIM_HANG_REFUSE, RTE_PMD_MANASIM_SCOPE_QUEUE);
+		traffic_until(&e, "tx_hangs", (uint64_t)i + 1, 4 * TIMEOUT_MS);
+	}
+	CHECK(traffic_until(&e, "tx_hang_escalations", 1, 2000), "escalated after 2 repairs");
+	CHECK(traffic_until(&e, "vf_returns", 1, 3000), "VF given up and re-probed");
+	traffic(&e, 100, 8, 1);
+	st = state(&e);
+	CHECK(st.vf_removals == 1 && st.tx_path == RTE_PMD_MANAFO_PATH_VF,
+	      "one removal; TX on the fresh VF");
+	wd_destroy(&e);
+}
+
+static void
+test_idle_and_slow(void)
+{
+	struct wd_env e;
+
+	printf("-- idle and slow queues never trip\n");
+	if (wd_create(&e, "wi", "") < 0)
+		return;
+	traffic(&e, 3 * TIMEOUT_MS, 0, 10);
+	CHECK(xstat(&e, "tx_hangs") == 0, "idle for 3 x tx_timeout_ms: no hang");
+	hang(&e, RTE_PMD_MANASIM_HANG_REFUSE, RTE_PMD_MANASIM_SCOPE_QUEUE);
+	traffic(&e, 3 * TIMEOUT_MS, 0, 10);
+	CHECK(xstat(&e, "tx_hangs") == 0, "a hung queue nobody sends to: not reported");
+	wd_destroy(&e);
+	if (wd_create(&e, "ws", "") < 0)
+		return;
+	traffic(&e, 4 * TIMEOUT_MS, 1, TIMEOUT_MS / 3);
+	CHECK(xstat(&e, "tx_hangs") == 0 && e.accepted == e.offered,
+	      "one packet every %u ms for %u ms: no hang", TIMEOUT_MS / 3, 4 * TIMEOUT_MS);
+	wd_destroy(&e);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (rte_eal_init(argc, argv) < 0)
+		return 1;
+	mp = rte_pktmbuf_pool_create("wd_mp", 8192, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	if (mp == NULL)
+		return 1;
+	test_queue_hang();
+	test_device_hang();
+	test_nocomplete_hang();
+	test_escalation();
+	test_idle_and_slow();
+	rte_mempool_free(mp);
+	rte_eal_cleanup();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

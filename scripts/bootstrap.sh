@@ -5,7 +5,7 @@
 set -eu
 
 pkgs="dpdk dpdk-dev libdpdk-dev meson ninja-build pkg-config gcc clang
-libibverbs-dev python3 iproute2 valgrind xz-utils dpkg-dev"
+libibverbs-dev python3 python3-sphinx iproute2 valgrind xz-utils dpkg-dev"
 
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"

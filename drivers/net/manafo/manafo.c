@@ -19,7 +19,7 @@
  * This file holds the vdev probe and remove, and what every other file uses.
  */
 
-RTE_LOG_REGISTER_SUFFIX(manafo_logtype, manafo, NOTICE);
+RTE_LOG_REGISTER(manafo_logtype, pmd.net.manafo, NOTICE);
 
 static pthread_mutex_t ports_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int nb_ports;
@@ -150,7 +150,7 @@ manafo_attach_all(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock)
 	if (manafo_args_has(&priv->args, MANAFO_VF)) {
 		ret = manafo_sub_attach(priv, MANAFO_VF, true);
 		if (ret < 0) {
-			manafo_sub_detach(priv, MANAFO_SYNTH);
+			manafo_sub_detach(priv, MANAFO_SYNTH, false);
 			return ret;
 		}
 	}
@@ -192,7 +192,7 @@ manafo_create(struct rte_vdev_device *vdev, const struct manafo_args *args)
 	dev->dev_ops = &manafo_ops;
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV |
 				RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
-	manafo_set_burst(dev);
+	manafo_set_burst(dev, priv->guard != MANAFO_GUARD_MEMBARRIER);
 	manafo_registry_add(priv);
 	rte_eth_dev_probing_finish(dev);
 	PORT_LOG(priv, INFO, "port %u: vf %s, synth %s, guard %s", priv->port_id,
@@ -203,8 +203,8 @@ manafo_create(struct rte_vdev_device *vdev, const struct manafo_args *args)
 
 fail_attach:
 	manafo_mutex_lock(&priv->lock);
-	manafo_sub_detach(priv, MANAFO_VF);
-	manafo_sub_detach(priv, MANAFO_SYNTH);
+	manafo_sub_detach(priv, MANAFO_VF, false);
+	manafo_sub_detach(priv, MANAFO_SYNTH, false);
 	manafo_mutex_unlock(&priv->lock);
 fail_events:
 	manafo_event_unregister(priv);
@@ -228,11 +228,10 @@ manafo_probe_secondary(struct rte_vdev_device *vdev)
 
 	if (dev == NULL)
 		return -ENODEV;
-	/* membarrier covers one process: the secondary's lcores use CAS. */
-	manafo_priv(dev)->guard = MANAFO_GUARD_CAS;
+	/* Shared port data is the primary's: choose this process's bursts only. */
 	dev->dev_ops = &manafo_ops;
 	dev->device = &vdev->device;
-	manafo_set_burst(dev);
+	manafo_set_burst(dev, true);
 	rte_eth_dev_probing_finish(dev);
 	return 0;
 }

@@ -293,7 +293,7 @@ const char *manafo_cause_name(enum manafo_cause cause);
 struct manafo_priv *manafo_priv_get(uint16_t port_id);
 void manafo_priv_put(struct manafo_priv *priv);
 
-/* manafo_steer.c: lock-free updates of the steering word */
+/* manafo_rxtx.c: lock-free updates of the steering word */
 uint32_t manafo_steer_off(struct manafo_priv *priv, enum manafo_role role, uint32_t bits);
 uint32_t manafo_steer_set(struct manafo_priv *priv, uint32_t set, uint32_t clear);
 bool manafo_steer_on_if(struct manafo_priv *priv, uint32_t epoch, uint32_t set);
@@ -304,13 +304,13 @@ uint32_t manafo_steer_epoch(uint32_t word);
 /* manafo_rxtx.c */
 int manafo_guard_init(struct manafo_priv *priv);
 void manafo_quiesce(struct manafo_priv *priv);
-void manafo_set_burst(struct rte_eth_dev *dev);
+void manafo_set_burst(struct rte_eth_dev *dev, bool atomic);
 void manafo_queues_set_port(struct manafo_priv *priv, enum manafo_role role, uint16_t port);
 const char *manafo_guard_name(enum manafo_guard_mode mode);
 
 /* manafo_sub.c */
 int manafo_sub_attach(struct manafo_priv *priv, enum manafo_role role, bool at_probe);
-void manafo_sub_detach(struct manafo_priv *priv, enum manafo_role role);
+void manafo_sub_detach(struct manafo_priv *priv, enum manafo_role role, bool dead);
 int manafo_sub_configure(struct manafo_priv *priv, struct manafo_sub *sub);
 int manafo_sub_queues_setup(struct manafo_priv *priv, struct manafo_sub *sub);
 int manafo_sub_replay(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t what);

@@ -339,9 +339,11 @@ manafo_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 	manafo_mutex_lock(&priv->lock);
 	conf->rss_hf = dev->data->dev_conf.rx_adv_conf.rss_conf.rss_hf;
 	if (conf->rss_key != NULL && priv->rss_key_len > 0) {
-		memcpy(conf->rss_key, priv->rss_key,
-		       RTE_MIN(priv->rss_key_len, conf->rss_key_len ? conf->rss_key_len : 40));
-		conf->rss_key_len = priv->rss_key_len;
+		uint8_t len = conf->rss_key_len ? RTE_MIN(priv->rss_key_len, conf->rss_key_len) :
+						   priv->rss_key_len;
+
+		memcpy(conf->rss_key, priv->rss_key, len);
+		conf->rss_key_len = len;
 	}
 	manafo_mutex_unlock(&priv->lock);
 	return 0;
@@ -840,8 +842,8 @@ manafo_dev_close(struct rte_eth_dev *dev)
 
 	manafo_mutex_lock(&priv->lock);
 	stop_locked(priv, true);
-	manafo_sub_detach(priv, MANAFO_VF);
-	manafo_sub_detach(priv, MANAFO_SYNTH);
+	manafo_sub_detach(priv, MANAFO_VF, false);
+	manafo_sub_detach(priv, MANAFO_SYNTH, false);
 	free_queues(dev);
 	manafo_mutex_unlock(&priv->lock);
 
@@ -886,7 +888,8 @@ manafo_dev_reset(struct rte_eth_dev *dev)
 int
 manafo_link_refresh(struct manafo_priv *priv)
 {
-	uint32_t steer = manafo_steer_load(priv);
+	enum manafo_role tx_role = (manafo_steer_load(priv) & MANAFO_VF_TX) ? MANAFO_VF :
+				   MANAFO_SYNTH;
 	struct rte_eth_link link = {
 		.link_status = RTE_ETH_LINK_DOWN,
 		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
@@ -901,11 +904,8 @@ manafo_link_refresh(struct manafo_priv *priv)
 		if (!sub->started || rte_eth_link_get_nowait(sub->port_id, &sl) != 0 ||
 		    sl.link_status != RTE_ETH_LINK_UP)
 			continue;
-		if (link.link_status == RTE_ETH_LINK_DOWN ||
-		    (steer & MANAFO_STEER(r, MANAFO_STEER_TX))) {
+		if (link.link_status == RTE_ETH_LINK_DOWN || (enum manafo_role)r == tx_role)
 			link = sl;
-			link.link_status = RTE_ETH_LINK_UP;
-		}
 	}
 	return rte_eth_linkstatus_set(priv->dev, &link);
 }

@@ -251,13 +251,13 @@ give_up(struct manafo_priv *priv, enum manafo_role role, enum manafo_cause cause
 			   MANAFO_WORK_BIT(MANAFO_WORK_FAILBACK) |
 			   MANAFO_WORK_BIT(MANAFO_WORK_RETRY_CONFIG), role);
 	manafo_quiesce(priv);
-	manafo_sub_detach(priv, role);
+	manafo_sub_detach(priv, role, true);
 	if (role == MANAFO_VF)
 		priv->cnt.vf_removals++;
 	else
 		priv->cnt.synth_removals++;
 	/* No path left at all: the port itself is removed for the application. */
-	if (other->state == MANAFO_SUB_ABSENT)
+	if (other->state == MANAFO_SUB_ABSENT && priv->dev->data->dev_conf.intr_conf.rmv)
 		res->events |= RTE_BIT32(RTE_ETH_EVENT_INTR_RMV);
 	else
 		refresh_link(priv, res);
@@ -305,7 +305,7 @@ on_hotplug(struct manafo_priv *priv, const struct manafo_work *w, struct work_re
 		PORT_LOG(priv, ERR, "%s: the returning device refused the configuration: %s",
 			 manafo_role_name(w->role), rte_strerror(-ret));
 		priv->cnt.vf_reattach_failures++;
-		manafo_sub_detach(priv, w->role);
+		manafo_sub_detach(priv, w->role, false);
 		manafo_hotplug_arm(priv, w->role, priv->args.hotplug_poll_ms);
 		return;
 	}

@@ -96,9 +96,26 @@ manafo_guard_init(struct manafo_priv *priv)
 	return 0;
 }
 
+#ifdef MANAFO_GUARD_RWLOCK
+/*
+ * Benchmark variant only (meson -Dguard_rwlock=true): a reader-writer lock
+ * shared by every queue, taken per burst, the way net/netvsc guards its VF.
+ * It shows what the per-queue guard saves; it is not for production.
+ */
+#include <rte_rwlock.h>
+
+static rte_rwlock_t manafo_bench_rwlock = RTE_RWLOCK_INITIALIZER;
+#define BENCH_READ_LOCK() rte_rwlock_read_lock(&manafo_bench_rwlock)
+#define BENCH_READ_UNLOCK() rte_rwlock_read_unlock(&manafo_bench_rwlock)
+#else
+#define BENCH_READ_LOCK() do { } while (0)
+#define BENCH_READ_UNLOCK() do { } while (0)
+#endif
+
 static __rte_always_inline void
 guard_enter(uint32_t *seq, bool atomic)
 {
+	BENCH_READ_LOCK();
 	if (atomic) {
 		__atomic_fetch_add(seq, 1, __ATOMIC_SEQ_CST);
 	} else {
@@ -113,6 +130,7 @@ static __rte_always_inline void
 guard_exit(uint32_t *seq)
 {
 	__atomic_store_n(seq, __atomic_load_n(seq, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE);
+	BENCH_READ_UNLOCK();
 }
 
 static __rte_always_inline uint16_t
@@ -286,12 +304,15 @@ manafo_tx_descriptor_status(void *q, uint16_t offset)
 	return ret;
 }
 
+/*
+ * The burst functions of this process. A secondary process always takes the
+ * atomic guard (membarrier reaches one process only); the primary's writer
+ * fences with a sequentially consistent read-modify-write on the steering
+ * word, which pairs with the atomic guard too.
+ */
 void
-manafo_set_burst(struct rte_eth_dev *dev)
+manafo_set_burst(struct rte_eth_dev *dev, bool atomic)
 {
-	struct manafo_priv *priv = manafo_priv(dev);
-	bool atomic = priv->guard != MANAFO_GUARD_MEMBARRIER;
-
 	dev->rx_pkt_burst = atomic ? manafo_rx_burst_cas : manafo_rx_burst_memb;
 	dev->tx_pkt_burst = atomic ? manafo_tx_burst_cas : manafo_tx_burst_memb;
 	dev->tx_pkt_prepare = manafo_tx_prepare;
@@ -368,6 +389,10 @@ manafo_quiesce(struct manafo_priv *priv)
 	} else {
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	}
+#ifdef MANAFO_GUARD_RWLOCK
+	rte_rwlock_write_lock(&manafo_bench_rwlock);
+	rte_rwlock_write_unlock(&manafo_bench_rwlock);
+#endif
 	for (i = 0; i < data->nb_rx_queues; i++) {
 		struct manafo_rxq *rxq = data->rx_queues[i];
 

@@ -92,7 +92,10 @@ manafo_stats_reset(struct rte_eth_dev *dev)
 	return 0;
 }
 
-/* manafo's own counters, first in the xstats list. */
+/*
+ * manafo's own counters, first in the xstats list. None starts with "vf_" or
+ * "synth_": those prefixes belong to the sub-devices' own xstats.
+ */
 enum {
 	X_FAILOVERS, X_FAILBACKS, X_VF_RESETS, X_VF_REMOVALS, X_VF_RETURNS,
 	X_VF_REATTACH_FAILURES, X_SYNTH_REMOVALS, X_CONFIG_REPLAYS, X_CONFIG_RETRIES,
@@ -105,9 +108,9 @@ enum {
 static void own_values(struct manafo_priv *priv, uint64_t v[X_NB_OWN]);
 
 static const char *const own_names[X_NB_OWN] = {
-	"failovers", "failbacks", "vf_resets", "vf_removals", "vf_returns",
-	"vf_reattach_failures", "synth_removals", "config_replays", "config_retries",
-	"synth_time_ms", "last_failover_us", "last_failback_us", "drills", "tx_hangs",
+	"failovers", "failbacks", "resets_absorbed", "removals_vf", "returns_vf",
+	"reattach_failures_vf", "removals_synth", "config_replays", "config_retries",
+	"time_on_synth_ms", "last_failover_us", "last_failback_us", "drills", "tx_hangs",
 	"tx_hang_repairs_light", "tx_hang_repairs_full", "tx_hang_escalations", "quiesce_slow",
 	"rx_vf_packets", "rx_synth_packets", "tx_vf_packets", "tx_synth_packets",
 	"tx_redirected_packets", "tx_refused_packets", "on_synthetic_path",
@@ -207,21 +210,16 @@ out:
 	free(vals);
 }
 
+/*
+ * A sub-device's xstats change with its configuration (per-queue ones), so
+ * names and values are read again whenever it can answer; a detached one
+ * keeps its last names and values.
+ */
 static void
 sub_xstats_refresh(struct manafo_sub *sub)
 {
-	struct rte_eth_xstat *vals;
-	unsigned int i;
-
-	if (!sub_readable(sub) || sub->nb_xstats == 0)
-		return;
-	vals = calloc(sub->nb_xstats, sizeof(*vals));
-	if (vals == NULL)
-		return;
-	if (rte_eth_xstats_get(sub->port_id, vals, sub->nb_xstats) == (int)sub->nb_xstats)
-		for (i = 0; i < sub->nb_xstats; i++)
-			sub->xvalues[i] = vals[i].value;
-	free(vals);
+	if (sub_readable(sub))
+		manafo_xstats_cache(sub);
 }
 
 static unsigned int
@@ -239,6 +237,8 @@ manafo_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *name
 	int r;
 
 	manafo_mutex_lock(&priv->lock);
+	for (r = 0; r < MANAFO_NB_ROLES; r++)
+		sub_xstats_refresh(&priv->sub[r]);
 	n = xstats_count(priv);
 	if (names != NULL && size >= n) {
 		for (i = 0; i < X_NB_OWN; i++)
@@ -261,6 +261,8 @@ manafo_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs, unsigned in
 	int r;
 
 	manafo_mutex_lock(&priv->lock);
+	for (r = 0; r < MANAFO_NB_ROLES; r++)
+		sub_xstats_refresh(&priv->sub[r]);
 	n = xstats_count(priv);
 	if (xs != NULL && size >= n) {
 		own_values(priv, own);
@@ -269,7 +271,6 @@ manafo_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs, unsigned in
 			xs[k].value = own[i];
 		}
 		for (r = 0; r < MANAFO_NB_ROLES; r++) {
-			sub_xstats_refresh(&priv->sub[r]);
 			for (i = 0; i < priv->sub[r].nb_xstats; i++, k++) {
 				xs[k].id = k;
 				xs[k].value = priv->sub[r].xvalues[i];

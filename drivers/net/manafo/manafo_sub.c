@@ -170,14 +170,20 @@ sub_own(struct manafo_priv *priv, struct manafo_sub *sub, uint16_t port_id)
 	return 0;
 }
 
+/*
+ * Hand a port back. A device we probed is removed; so is a dead one we only
+ * adopted (probed by EAL's -a, or given as *_port=): left in place, the next
+ * hot-plug poll would take the same dead port again.
+ */
 static void
-sub_release(struct manafo_priv *priv, struct manafo_sub *sub, uint16_t port_id, bool owned)
+sub_release(struct manafo_priv *priv, struct manafo_sub *sub, uint16_t port_id, bool owned,
+	    bool dead)
 {
 	struct rte_device *dev = rte_eth_devices[port_id].device;
 
 	if (owned)
 		rte_eth_dev_owner_unset(port_id, priv->owner.id);
-	if (sub->probed && dev != NULL) {
+	if ((sub->probed || dead) && dev != NULL) {
 		rte_eth_dev_close(port_id);
 		rte_dev_remove(dev);
 	}
@@ -201,7 +207,7 @@ manafo_sub_attach(struct manafo_priv *priv, enum manafo_role role, bool at_probe
 	}
 	ret = sub_own(priv, sub, port_id);
 	if (ret < 0) {
-		sub_release(priv, sub, port_id, false);
+		sub_release(priv, sub, port_id, false, false);
 		return ret;
 	}
 	ret = rte_eth_dev_info_get(port_id, &sub->info);
@@ -211,7 +217,7 @@ manafo_sub_attach(struct manafo_priv *priv, enum manafo_role role, bool at_probe
 		/* MANA answers -EBUSY while its reset lock is contended. */
 		PORT_LOG_LVL(priv, at_probe ? RTE_LOG_ERR : RTE_LOG_INFO, "%s %s: no device info: %s",
 			 manafo_role_name(role), sub->devname, rte_strerror(-ret));
-		sub_release(priv, sub, port_id, true);
+		sub_release(priv, sub, port_id, true, false);
 		return ret;
 	}
 	/* A new generation first: events of the new port carry it. */
@@ -233,11 +239,12 @@ manafo_sub_attach(struct manafo_priv *priv, enum manafo_role role, bool at_probe
 }
 
 /*
- * Give a sub-device up. The caller has steered away from it and waited for
- * the data path to leave it (manafo_quiesce).
+ * Give a sub-device up (dead: it failed or left, remove it even if adopted).
+ * The caller has steered away from it and waited for the data path to leave
+ * it (manafo_quiesce).
  */
 void
-manafo_sub_detach(struct manafo_priv *priv, enum manafo_role role)
+manafo_sub_detach(struct manafo_priv *priv, enum manafo_role role, bool dead)
 {
 	struct manafo_sub *sub = &priv->sub[role];
 	uint16_t port_id = sub->port_id;
@@ -256,7 +263,7 @@ manafo_sub_detach(struct manafo_priv *priv, enum manafo_role role)
 	if (ours) {
 		if (sub->started)
 			rte_eth_dev_stop(port_id);
-		sub_release(priv, sub, port_id, true);
+		sub_release(priv, sub, port_id, true, dead);
 	} else {
 		PORT_LOG(priv, INFO, "%s: port %u was already released by someone else",
 			 manafo_role_name(role), port_id);
@@ -477,8 +484,13 @@ manafo_sub_replay(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t wha
 		ret = manafo_sub_configure(priv, sub);
 		if (ret == 0)
 			ret = manafo_sub_queues_setup(priv, sub);
-		if (ret < 0)
-			return replay_result(priv, sub, "configuration", ret);
+		if (ret < 0) {
+			/* Not even -ENOTSUP is fine here: the device has no queues. */
+			PORT_LOG_LVL(priv, ret == -EBUSY ? RTE_LOG_INFO : RTE_LOG_ERR,
+				     "%s: replay of the configuration failed: %s",
+				     manafo_role_name(sub->role), rte_strerror(-ret));
+			return ret;
+		}
 		sub->dirty &= ~MANAFO_DIRTY_CONF;
 		priv->cnt.config_replays++;
 	}

@@ -136,6 +136,7 @@ repair(struct manafo_priv *priv, uint16_t qid, uint64_t now)
 {
 	struct manafo_sub *vf = &priv->sub[MANAFO_VF];
 	uint64_t window = (uint64_t)HANG_WINDOW_TIMEOUTS * priv->args.tx_timeout_ms * NS_PER_MS;
+	const char *what = "queue restart";
 	int ret = -1;
 
 	if (now - priv->tx_hang_window_ns > window) {
@@ -157,11 +158,12 @@ repair(struct manafo_priv *priv, uint16_t qid, uint64_t now)
 	manafo_quiesce(priv);
 	if (priv->tx_hang_repairs == 0)
 		ret = repair_light(priv, qid);
-	if (ret != 0)
+	if (ret != 0) {
+		what = "device restart";
 		ret = repair_full(priv);
+	}
 	priv->tx_hang_repairs++;
-	PORT_LOG(priv, NOTICE, "VF TX queue %u: %s repair %s", qid,
-		 priv->tx_hang_repairs == 1 && ret == 0 ? "queue restart" : "device restart",
+	PORT_LOG(priv, NOTICE, "VF TX queue %u: %s repair %s", qid, what,
 		 ret == 0 ? "done" : "failed");
 	watchdog_reset(priv);
 	if (ret == 0)

@@ -145,8 +145,9 @@ ms_tel_list(const char *cmd __rte_unused, const char *params __rte_unused,
 	uint16_t port;
 
 	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
-	RTE_ETH_FOREACH_DEV(port)
-		if (manasim_priv_by_port(port) != NULL)
+	/* Every valid port: under manafo the VF is owned, and still listed. */
+	for (port = 0; port < RTE_MAX_ETHPORTS; port++)
+		if (rte_eth_dev_is_valid_port(port) && manasim_priv_by_port(port) != NULL)
 			rte_tel_data_add_array_int(d, port);
 	return 0;
 }

@@ -276,7 +276,7 @@ test_escalation(void)
 		traffic_until(&e, "tx_hangs", (uint64_t)i + 1, 4 * TIMEOUT_MS);
 	}
 	CHECK(traffic_until(&e, "tx_hang_escalations", 1, 2000), "escalated after 2 repairs");
-	CHECK(traffic_until(&e, "vf_returns", 1, 3000), "VF given up and re-probed");
+	CHECK(traffic_until(&e, "returns_vf", 1, 3000), "VF given up and re-probed");
 	traffic(&e, 100, 8, 1);
 	st = state(&e);
 	CHECK(st.vf_removals == 1 && st.tx_path == RTE_PMD_MANAFO_PATH_VF,

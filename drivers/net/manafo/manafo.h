@@ -303,27 +303,34 @@ uint32_t manafo_steer_epoch(uint32_t word);
 
 /* manafo_rxtx.c */
 int manafo_guard_init(struct manafo_priv *priv);
-void manafo_quiesce(struct manafo_priv *priv);
+void manafo_quiesce(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock);
 void manafo_set_burst(struct rte_eth_dev *dev, bool atomic);
 void manafo_queues_set_port(struct manafo_priv *priv, enum manafo_role role, uint16_t port);
 const char *manafo_guard_name(enum manafo_guard_mode mode);
 
 /* manafo_sub.c */
-int manafo_sub_attach(struct manafo_priv *priv, enum manafo_role role, bool at_probe);
-void manafo_sub_detach(struct manafo_priv *priv, enum manafo_role role, bool dead);
-int manafo_sub_configure(struct manafo_priv *priv, struct manafo_sub *sub);
-int manafo_sub_queues_setup(struct manafo_priv *priv, struct manafo_sub *sub);
-int manafo_sub_replay(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t what);
-int manafo_sub_start(struct manafo_priv *priv, struct manafo_sub *sub);
-void manafo_sub_stop(struct manafo_priv *priv, struct manafo_sub *sub);
+int manafo_sub_attach(struct manafo_priv *priv, enum manafo_role role, bool at_probe)
+	MANAFO_REQUIRES(priv->lock);
+void manafo_sub_detach(struct manafo_priv *priv, enum manafo_role role, bool dead)
+	MANAFO_REQUIRES(priv->lock);
+int manafo_sub_configure(struct manafo_priv *priv, struct manafo_sub *sub)
+	MANAFO_REQUIRES(priv->lock);
+int manafo_sub_queues_setup(struct manafo_priv *priv, struct manafo_sub *sub)
+	MANAFO_REQUIRES(priv->lock);
+int manafo_sub_replay(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t what)
+	MANAFO_REQUIRES(priv->lock);
+int manafo_sub_start(struct manafo_priv *priv, struct manafo_sub *sub) MANAFO_REQUIRES(priv->lock);
+void manafo_sub_stop(struct manafo_priv *priv, struct manafo_sub *sub) MANAFO_REQUIRES(priv->lock);
 bool manafo_sub_controllable(const struct manafo_priv *priv, const struct manafo_sub *sub);
 void manafo_sub_set_state(struct manafo_priv *priv, struct manafo_sub *sub,
-			  enum manafo_sub_state state, enum manafo_cause cause);
+			  enum manafo_sub_state state, enum manafo_cause cause)
+	MANAFO_REQUIRES(priv->lock);
 
 /* manafo_ops.c */
 extern const struct eth_dev_ops manafo_ops;
-int manafo_link_refresh(struct manafo_priv *priv);
-void manafo_dev_info_merge(struct manafo_priv *priv, struct rte_eth_dev_info *info);
+int manafo_link_refresh(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock);
+void manafo_dev_info_merge(struct manafo_priv *priv, struct rte_eth_dev_info *info)
+	MANAFO_REQUIRES(priv->lock);
 
 /* manafo_stats.c */
 void manafo_stats_fold(struct manafo_sub *sub);
@@ -338,7 +345,7 @@ int manafo_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *
 int manafo_xstats_reset(struct rte_eth_dev *dev);
 /* manafo's own counters: count, and names/values when not NULL. */
 unsigned int manafo_own_counters(struct manafo_priv *priv, const char *const **names,
-				 uint64_t *values);
+				 uint64_t *values) MANAFO_REQUIRES(priv->lock);
 
 /* manafo_event.c */
 int manafo_event_register(struct manafo_priv *priv);
@@ -347,14 +354,16 @@ int manafo_dev_event_register(void);
 void manafo_dev_event_unregister(void);
 
 /* manafo_recover.c: the state machine, run on the control thread */
-void manafo_failover(struct manafo_priv *priv, enum manafo_cause cause, uint64_t event_ns);
-bool manafo_failback(struct manafo_priv *priv, uint32_t epoch, uint64_t event_ns);
+void manafo_failover(struct manafo_priv *priv, enum manafo_cause cause, uint64_t event_ns)
+	MANAFO_REQUIRES(priv->lock);
+bool manafo_failback(struct manafo_priv *priv, uint32_t epoch, uint64_t event_ns)
+	MANAFO_REQUIRES(priv->lock);
 void manafo_emit(uint16_t port_id, struct manafo_priv *priv, uint32_t events);
 void manafo_hotplug_arm(struct manafo_priv *priv, enum manafo_role role, uint32_t delay_ms);
 
 /* manafo_watchdog.c */
 void manafo_watchdog_arm(struct manafo_priv *priv);
-void manafo_watchdog_check(struct manafo_priv *priv);
+void manafo_watchdog_check(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock);
 
 /* manafo_telemetry.c */
 void manafo_telemetry_register(void);

@@ -54,6 +54,7 @@ manafo_hotplug_arm(struct manafo_priv *priv, enum manafo_role role, uint32_t del
 /* Bookkeeping of a switch to the synthetic path; steering is the caller's. */
 static void
 note_failover(struct manafo_priv *priv, enum manafo_cause cause, uint64_t event_ns)
+	MANAFO_REQUIRES(priv->lock)
 {
 	struct manafo_sub *vf = &priv->sub[MANAFO_VF];
 	uint64_t now = manafo_now_ns();
@@ -121,6 +122,7 @@ manafo_failback(struct manafo_priv *priv, uint32_t epoch, uint64_t event_ns)
 /* Fail back now or after the hold-down. */
 static void
 failback_after_holddown(struct manafo_priv *priv, uint32_t epoch, uint64_t event_ns)
+	MANAFO_REQUIRES(priv->lock)
 {
 	if (priv->args.failback_ms == 0) {
 		manafo_failback(priv, epoch, event_ns);
@@ -149,7 +151,7 @@ stale(struct manafo_priv *priv, const struct manafo_work *w, const char *what)
 }
 
 static void
-on_recovering(struct manafo_priv *priv, const struct manafo_work *w)
+on_recovering(struct manafo_priv *priv, const struct manafo_work *w) MANAFO_REQUIRES(priv->lock)
 {
 	struct manafo_sub *sub = &priv->sub[w->role];
 
@@ -180,7 +182,7 @@ on_recovering(struct manafo_priv *priv, const struct manafo_work *w)
 /* After a reset: apply what was recorded meanwhile, then go back. */
 static void
 resume_after_reset(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t epoch,
-		   uint64_t event_ns)
+		   uint64_t event_ns) MANAFO_REQUIRES(priv->lock)
 {
 	int ret = 0;
 
@@ -207,7 +209,7 @@ resume_after_reset(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t ep
 }
 
 static void
-on_recovered(struct manafo_priv *priv, const struct manafo_work *w)
+on_recovered(struct manafo_priv *priv, const struct manafo_work *w) MANAFO_REQUIRES(priv->lock)
 {
 	struct manafo_sub *sub = &priv->sub[w->role];
 
@@ -228,7 +230,7 @@ on_recovered(struct manafo_priv *priv, const struct manafo_work *w)
 
 /* The manafo link, refreshed; LSC for the application when it changed. */
 static void
-refresh_link(struct manafo_priv *priv, struct work_result *res)
+refresh_link(struct manafo_priv *priv, struct work_result *res) MANAFO_REQUIRES(priv->lock)
 {
 	if (manafo_link_refresh(priv) == 0 && priv->dev->data->dev_conf.intr_conf.lsc)
 		res->events |= RTE_BIT32(RTE_ETH_EVENT_INTR_LSC);
@@ -236,7 +238,7 @@ refresh_link(struct manafo_priv *priv, struct work_result *res)
 
 static void
 give_up(struct manafo_priv *priv, enum manafo_role role, enum manafo_cause cause,
-	struct work_result *res)
+	struct work_result *res) MANAFO_REQUIRES(priv->lock)
 {
 	struct manafo_sub *sub = &priv->sub[role];
 	struct manafo_sub *other = &priv->sub[role ^ 1];
@@ -266,6 +268,7 @@ give_up(struct manafo_priv *priv, enum manafo_role role, enum manafo_cause cause
 
 static void
 on_gone(struct manafo_priv *priv, const struct manafo_work *w, struct work_result *res)
+	MANAFO_REQUIRES(priv->lock)
 {
 	if (stale(priv, w, manafo_cause_name(w->cause)))
 		return;
@@ -274,7 +277,7 @@ on_gone(struct manafo_priv *priv, const struct manafo_work *w, struct work_resul
 
 static void
 on_recovery_timeout(struct manafo_priv *priv, const struct manafo_work *w,
-		    struct work_result *res)
+		    struct work_result *res) MANAFO_REQUIRES(priv->lock)
 {
 	struct manafo_sub *sub = &priv->sub[w->role];
 
@@ -289,6 +292,7 @@ on_recovery_timeout(struct manafo_priv *priv, const struct manafo_work *w,
 /* Attach, configure as recorded, start, and use a returning sub-device. */
 static void
 on_hotplug(struct manafo_priv *priv, const struct manafo_work *w, struct work_result *res)
+	MANAFO_REQUIRES(priv->lock)
 {
 	struct manafo_sub *sub = &priv->sub[w->role];
 	int ret;
@@ -333,6 +337,7 @@ on_hotplug(struct manafo_priv *priv, const struct manafo_work *w, struct work_re
 
 static void
 on_link(struct manafo_priv *priv, const struct manafo_work *w, struct work_result *res)
+	MANAFO_REQUIRES(priv->lock)
 {
 	struct manafo_sub *vf = &priv->sub[MANAFO_VF];
 	struct rte_eth_link link;
@@ -354,7 +359,7 @@ on_link(struct manafo_priv *priv, const struct manafo_work *w, struct work_resul
 
 /* INTR_RESET (passive error handling): reset the VF and replay everything. */
 static void
-on_dev_reset(struct manafo_priv *priv, const struct manafo_work *w)
+on_dev_reset(struct manafo_priv *priv, const struct manafo_work *w) MANAFO_REQUIRES(priv->lock)
 {
 	struct manafo_sub *sub = &priv->sub[w->role];
 	int ret;
@@ -386,7 +391,7 @@ on_dev_reset(struct manafo_priv *priv, const struct manafo_work *w)
 
 /* Configuration refused with -EBUSY (MANA's contended reset lock): again. */
 static void
-on_retry_config(struct manafo_priv *priv, const struct manafo_work *w)
+on_retry_config(struct manafo_priv *priv, const struct manafo_work *w) MANAFO_REQUIRES(priv->lock)
 {
 	struct manafo_sub *sub = &priv->sub[w->role];
 	int ret;
@@ -408,7 +413,7 @@ on_retry_config(struct manafo_priv *priv, const struct manafo_work *w)
 }
 
 static void
-on_drill_end(struct manafo_priv *priv)
+on_drill_end(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock)
 {
 	struct manafo_drill *d = &priv->drill;
 	uint64_t rx[MANAFO_NB_ROLES], tx[MANAFO_NB_ROLES], redirected, refused;
@@ -431,6 +436,7 @@ on_drill_end(struct manafo_priv *priv)
 
 static void
 work_dispatch(struct manafo_priv *priv, const struct manafo_work *w, struct work_result *res)
+	MANAFO_REQUIRES(priv->lock)
 {
 	switch (w->kind) {
 	case MANAFO_WORK_RECOVERING:

@@ -107,7 +107,7 @@ tel_config(const struct manafo_priv *priv)
 }
 
 static struct rte_tel_data *
-tel_counters(struct manafo_priv *priv)
+tel_counters(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock)
 {
 	struct rte_tel_data *c = rte_tel_data_alloc();
 	const char *const *names;

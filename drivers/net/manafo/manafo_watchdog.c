@@ -119,7 +119,7 @@ repair_light(struct manafo_priv *priv, uint16_t qid)
 }
 
 static int
-repair_full(struct manafo_priv *priv)
+repair_full(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock)
 {
 	struct manafo_sub *vf = &priv->sub[MANAFO_VF];
 	int ret;
@@ -132,7 +132,7 @@ repair_full(struct manafo_priv *priv)
 }
 
 static void
-repair(struct manafo_priv *priv, uint16_t qid, uint64_t now)
+repair(struct manafo_priv *priv, uint16_t qid, uint64_t now) MANAFO_REQUIRES(priv->lock)
 {
 	struct manafo_sub *vf = &priv->sub[MANAFO_VF];
 	uint64_t window = (uint64_t)HANG_WINDOW_TIMEOUTS * priv->args.tx_timeout_ms * NS_PER_MS;

@@ -229,7 +229,7 @@ manafo_probe_secondary(struct rte_vdev_device *vdev)
 	if (dev == NULL)
 		return -ENODEV;
 	/* Shared port data is the primary's: choose this process's bursts only. */
-	dev->dev_ops = &manafo_ops;
+	dev->dev_ops = &manafo_secondary_ops;
 	dev->device = &vdev->device;
 	manafo_set_burst(dev, true);
 	rte_eth_dev_probing_finish(dev);

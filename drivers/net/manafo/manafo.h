@@ -272,6 +272,17 @@ manafo_priv(const struct rte_eth_dev *dev)
 	return dev->data->dev_private;
 }
 
+/*
+ * The port's ethdev in this process. The private data is shared with
+ * secondary processes, where a pointer stored by the primary is not valid:
+ * go through the port id.
+ */
+static inline struct rte_eth_dev *
+manafo_dev(const struct manafo_priv *priv)
+{
+	return &rte_eth_devices[priv->port_id];
+}
+
 static inline uint32_t
 manafo_steer_load(const struct manafo_priv *priv)
 {
@@ -328,6 +339,7 @@ void manafo_sub_set_state(struct manafo_priv *priv, struct manafo_sub *sub,
 
 /* manafo_ops.c */
 extern const struct eth_dev_ops manafo_ops;
+extern const struct eth_dev_ops manafo_secondary_ops;
 int manafo_link_refresh(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock);
 void manafo_dev_info_merge(struct manafo_priv *priv, struct rte_eth_dev_info *info)
 	MANAFO_REQUIRES(priv->lock);

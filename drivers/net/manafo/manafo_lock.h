@@ -31,10 +31,16 @@ struct MANAFO_CAPABILITY("mutex") manafo_mutex {
 	pthread_mutex_t m;
 };
 
+/* Process-shared: the port lock lives in the port's shared data. */
 static inline void
 manafo_mutex_init(struct manafo_mutex *mu)
 {
-	pthread_mutex_init(&mu->m, NULL);
+	pthread_mutexattr_t attr;
+
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+	pthread_mutex_init(&mu->m, &attr);
+	pthread_mutexattr_destroy(&attr);
 }
 
 static inline void

@@ -922,6 +922,19 @@ manafo_link_update(struct rte_eth_dev *dev, int wait_to_complete __rte_unused)
 	return ret;
 }
 
+/*
+ * A secondary process reads the port (dpdk-proc-info, dpdk-pdump) and
+ * forwards through it; configuring it is the primary's business.
+ */
+const struct eth_dev_ops manafo_secondary_ops = {
+	.dev_infos_get = manafo_dev_infos_get,
+	.stats_get = manafo_stats_get,
+	.xstats_get = manafo_xstats_get,
+	.xstats_get_names = manafo_xstats_get_names,
+	.rxq_info_get = manafo_rxq_info_get,
+	.txq_info_get = manafo_txq_info_get,
+};
+
 const struct eth_dev_ops manafo_ops = {
 	.dev_configure = manafo_dev_configure,
 	.dev_start = manafo_dev_start,

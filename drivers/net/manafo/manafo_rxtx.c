@@ -324,7 +324,7 @@ manafo_set_burst(struct rte_eth_dev *dev, bool atomic)
 void
 manafo_queues_set_port(struct manafo_priv *priv, enum manafo_role role, uint16_t port)
 {
-	struct rte_eth_dev_data *data = priv->dev->data;
+	struct rte_eth_dev_data *data = manafo_dev(priv)->data;
 	uint16_t i;
 
 	for (i = 0; i < data->nb_rx_queues; i++) {
@@ -380,7 +380,7 @@ quiesce_queue(struct manafo_priv *priv, uint32_t *seq, const char *dir, uint16_t
 void
 manafo_quiesce(struct manafo_priv *priv)
 {
-	struct rte_eth_dev_data *data = priv->dev->data;
+	struct rte_eth_dev_data *data = manafo_dev(priv)->data;
 	uint16_t i;
 
 	if (priv->guard == MANAFO_GUARD_MEMBARRIER) {
@@ -475,7 +475,7 @@ void
 manafo_counters_read(struct manafo_priv *priv, uint64_t rx[MANAFO_NB_ROLES],
 		     uint64_t tx[MANAFO_NB_ROLES], uint64_t *redirected, uint64_t *refused)
 {
-	struct rte_eth_dev_data *data = priv->dev->data;
+	struct rte_eth_dev_data *data = manafo_dev(priv)->data;
 	uint16_t i;
 	int r;
 

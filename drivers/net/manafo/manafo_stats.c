@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <rte_ethdev.h>
+#include <rte_malloc.h>
 
 #include "manafo.h"
 
@@ -163,8 +164,8 @@ own_values(struct manafo_priv *priv, uint64_t v[X_NB_OWN])
 void
 manafo_xstats_free(struct manafo_sub *sub)
 {
-	free(sub->xnames);
-	free(sub->xvalues);
+	rte_free(sub->xnames);
+	rte_free(sub->xvalues);
 	sub->xnames = NULL;
 	sub->xvalues = NULL;
 	sub->nb_xstats = 0;
@@ -191,8 +192,9 @@ manafo_xstats_cache(struct manafo_sub *sub)
 	}
 	if ((unsigned int)n != sub->nb_xstats) {
 		manafo_xstats_free(sub);
-		sub->xnames = calloc(n, sizeof(*sub->xnames));
-		sub->xvalues = calloc(n, sizeof(*sub->xvalues));
+		/* In shared memory: secondary processes read them too. */
+		sub->xnames = rte_zmalloc("manafo_xnames", n * sizeof(*sub->xnames), 0);
+		sub->xvalues = rte_zmalloc("manafo_xvalues", n * sizeof(*sub->xvalues), 0);
 		if (sub->xnames == NULL || sub->xvalues == NULL) {
 			manafo_xstats_free(sub);
 			goto out;

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""A manafo port shared with secondary processes.
+
+The primary testpmd forwards through manafo on queue 0; a secondary testpmd
+forwards on queue 1 (its bursts use the atomic guard); dpdk-proc-info reads
+the primary's xstats; a live drill moves TX to the synthetic path and back
+while both forward. (dpdk-pdump attaches to the port too, but captures
+nothing on this machine even from a plain net_null port, so it is not
+checked here.) Secondary processes
+need hugepages: the test reserves them and gives them back, and skips
+(exit 77) when it cannot.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dpdk_session import Checker, Telemetry, unique_prefix  # noqa: E402
+
+PMD = sys.argv[1]
+HUGEPAGES = 512
+NR = "/proc/sys/vm/nr_hugepages"
+
+
+def reserve_hugepages():
+    """Returns (old nr_hugepages, mounted by us) or None when impossible."""
+    try:
+        old = int(open(NR).read())
+        if old < HUGEPAGES:
+            open(NR, "w").write(str(HUGEPAGES))
+        if int(open(NR).read()) < HUGEPAGES:
+            open(NR, "w").write(str(old))
+            return None
+        mounted = False
+        if "hugetlbfs" not in open("/proc/mounts").read():
+            os.makedirs("/dev/hugepages", exist_ok=True)
+            subprocess.run(["mount", "-t", "hugetlbfs", "nodev", "/dev/hugepages"], check=True)
+            mounted = True
+        return old, mounted
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        return None
+
+
+def release_hugepages(state):
+    old, mounted = state
+    if mounted:
+        subprocess.run(["umount", "/dev/hugepages"], check=False)
+    open(NR, "w").write(str(old))
+
+
+def testpmd(prefix, proc, stdin):
+    cmd = ["stdbuf", "-o0", "dpdk-testpmd", "-d", PMD, "-l", "0,1", "-m", "256", "--no-pci",
+           "--file-prefix", prefix, "--proc-type", proc]
+    if proc == "primary":
+        cmd += ["--vdev", "net_manafo0,vf(net_null_mp0),synth(net_null_mp1)"]
+    cmd += ["--", "-i", "--total-num-mbufs=16384", "--rxq=2", "--txq=2", "--num-procs=2",
+            "--proc-id=%d" % (proc != "primary")]
+    return subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def xstats_of(text):
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+): (\d+)$", text, re.M)}
+
+
+def run(c, prefix):
+    r_prim, w_prim = os.pipe()
+    prim = testpmd(prefix, "primary", r_prim)
+    wp = os.fdopen(w_prim, "w")
+    tel = Telemetry(prefix, timeout=30)
+    deadline = time.monotonic() + 30
+    while tel.query("/manafo/info,0").get("started") != 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    wp.write("start\n")
+    wp.flush()
+
+    r_sec, w_sec = os.pipe()
+    sec = testpmd(prefix, "secondary", r_sec)
+    ws = os.fdopen(w_sec, "w")
+    time.sleep(2)
+    ws.write("start\n")
+    ws.flush()
+    time.sleep(1)
+
+    info = subprocess.run(["dpdk-proc-info", "-d", PMD, "--file-prefix", prefix, "--no-pci",
+                           "--", "--xstats"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, timeout=60)
+    x = xstats_of(info.stdout)
+    c.check(info.returncode == 0 and x.get("tx_vf_packets", 0) > 0 and
+            x.get("vf_tx_good_packets", 0) > 0,
+            "dpdk-proc-info (secondary) reads the primary's xstats (tx_vf_packets %d)"
+            % x.get("tx_vf_packets", 0))
+
+    drill = tel.query("/manafo/drill,0,1000")
+    c.check(drill.get("tx_synth", 0) > 0 and drill.get("tx_refused") == 0 and
+            drill.get("back_on_vf") == 1,
+            "live drill while two processes forward: %s" % drill)
+
+    ws.write("stop\nquit\n")
+    ws.flush()
+    sout, _ = sec.communicate(timeout=60)
+    rx = [int(n) for n in re.findall(r"RX-packets: (\d+)", sout)]
+    c.check(sec.returncode == 0 and rx and max(rx) > 0,
+            "the secondary forwarded through the port (%d packets) and quit cleanly"
+            % (max(rx) if rx else 0))
+    tel.close()
+    wp.write("stop\nshow port xstats 0\nquit\n")
+    wp.flush()
+    pout, _ = prim.communicate(timeout=60)
+    px = xstats_of(pout)
+    c.check(prim.returncode == 0 and px.get("tx_refused_packets", 1) == 0 and
+            px.get("drills") == 1, "the primary quit cleanly; 1 drill, 0 refused")
+
+
+def main():
+    if os.geteuid() != 0:
+        print("skip: needs root to reserve hugepages for secondary processes")
+        return 77
+    state = reserve_hugepages()
+    if state is None:
+        print("skip: cannot reserve %d hugepages or mount hugetlbfs" % HUGEPAGES)
+        return 77
+    c = Checker()
+    try:
+        run(c, unique_prefix("mp"))
+    finally:
+        release_hugepages(state)
+    return c.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -84,19 +84,29 @@ enum manafo_cause {
 #define MANAFO_SYN_TX	MANAFO_STEER(MANAFO_SYNTH, MANAFO_STEER_TX)
 
 /*
- * Per-queue state. The first cache line is written only by the lcore that
- * polls the queue; the control thread reads `seq` while it waits for the
- * queue to leave a sub-device, and the counters when asked.
+ * Per-queue state. The first cache line is all a burst touches in steady
+ * state, and only the lcore that polls the queue writes it; the control
+ * thread reads `seq` while it waits for the queue to leave a sub-device, and
+ * the counters when asked.
+ *
+ * The primary process calls the sub-devices' burst functions and queues
+ * directly (rx_fn/rxq, cached when the sub-device starts, while the data
+ * path is steered away from it): one dispatch per sub-device burst instead
+ * of two. A secondary process, where those pointers are not valid, goes
+ * through rte_eth_rx_burst() with the port ids of the cold part.
  */
 struct manafo_rxq {
 	uint32_t seq;			/* odd while inside a burst */
-	uint16_t qid;
-	uint8_t synth_first;		/* VF filled the last burst: synth first */
-	uint16_t port[MANAFO_NB_ROLES];	/* sub-device port ids */
-	uint32_t *steer;		/* the port's steering word */
+	uint8_t synth_turn;		/* poll the synthetic path first */
+	uint8_t full_bursts;		/* VF bursts that filled the array */
+	const uint32_t *steer;		/* the port's steering word */
+	eth_rx_burst_t rx_fn[MANAFO_NB_ROLES];
+	void *rxq[MANAFO_NB_ROLES];
 	uint64_t pkts[MANAFO_NB_ROLES];	/* received from each path */
+	/* cold */
+	uint16_t qid;
+	uint16_t port[MANAFO_NB_ROLES];	/* sub-device port ids */
 	struct manafo_priv *priv;
-	/* cold: the setup, recorded for replay */
 	uint16_t nb_desc;
 	unsigned int socket;
 	struct rte_eth_rxconf conf;
@@ -105,14 +115,17 @@ struct manafo_rxq {
 
 struct manafo_txq {
 	uint32_t seq;			/* odd while inside a burst */
-	uint16_t qid;
-	uint16_t port[MANAFO_NB_ROLES];
-	uint32_t *steer;
+	const uint32_t *steer;
+	eth_tx_burst_t tx_fn[MANAFO_NB_ROLES];
+	void *txq[MANAFO_NB_ROLES];
 	uint64_t pkts[MANAFO_NB_ROLES];	/* accepted by each path */
-	uint64_t vf_offered;		/* offered to the VF (watchdog evidence) */
+	/* second line: written when a burst is cut short only */
+	uint64_t vf_short __rte_cache_aligned;	/* offered to the VF, not taken */
 	uint64_t redirected;		/* tail re-sent on synth after a steer */
 	uint64_t refused;		/* returned to the app with no path */
 	/* cold */
+	uint16_t qid;
+	uint16_t port[MANAFO_NB_ROLES];
 	struct manafo_priv *priv;
 	uint16_t nb_desc;
 	unsigned int socket;
@@ -163,6 +176,7 @@ struct manafo_sub {
 	uint64_t standby_since_ns;	/* when traffic left this sub */
 	uint64_t absent_since_ns;	/* when it was detached */
 	unsigned int attach_failures;	/* consecutive, while absent */
+	unsigned int config_failures;	/* consecutive refused replays */
 	/* sub-device xstats, names cached at attach, last values kept */
 	struct manafo_xname *xnames;
 	uint64_t *xvalues;
@@ -317,6 +331,7 @@ int manafo_guard_init(struct manafo_priv *priv);
 void manafo_quiesce(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock);
 void manafo_set_burst(struct rte_eth_dev *dev, bool atomic);
 void manafo_queues_set_port(struct manafo_priv *priv, enum manafo_role role, uint16_t port);
+void manafo_queues_bind(struct manafo_priv *priv, enum manafo_role role);
 const char *manafo_guard_name(enum manafo_guard_mode mode);
 
 /* manafo_sub.c */
@@ -338,6 +353,8 @@ void manafo_sub_set_state(struct manafo_priv *priv, struct manafo_sub *sub,
 	MANAFO_REQUIRES(priv->lock);
 
 /* manafo_ops.c */
+void manafo_sub_failed(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t dirty,
+		       const char *what, int err) MANAFO_REQUIRES(priv->lock);
 extern const struct eth_dev_ops manafo_ops;
 extern const struct eth_dev_ops manafo_secondary_ops;
 int manafo_link_refresh(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock);

@@ -34,16 +34,37 @@ post_retry(struct manafo_priv *priv, enum manafo_role role)
 }
 
 /*
- * Apply one recorded change to both sub-devices, VF first. -ENOTSUP from one
- * is fine when the other took the change (MANA has no promiscuous, MAC or
- * flow ops); -EBUSY is retried from the control thread.
+ * A sub-device refused a change the other one can take (a VF that broke
+ * without an event yet, say): keep it for a replay and, for the VF, carry
+ * the traffic on the synthetic path until the replay succeeds. The control
+ * thread gives the sub-device up after repeated refusals.
+ */
+void
+manafo_sub_failed(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t dirty,
+		  const char *what, int err)
+{
+	PORT_LOG(priv, WARNING, "%s: %s failed: %s; kept for a replay", manafo_role_name(sub->role),
+		 what, rte_strerror(-err));
+	sub->dirty |= dirty;
+	if (sub->role == MANAFO_VF && sub->state == MANAFO_SUB_ACTIVE)
+		manafo_failover(priv, MANAFO_CAUSE_CONFIG, manafo_now_ns());
+	post_retry(priv, sub->role);
+}
+
+/*
+ * Apply one recorded change to both sub-devices, VF first. The change is
+ * made when one of them took it: -ENOTSUP from the other is fine (MANA has
+ * no promiscuous, MAC or flow ops), -EBUSY and other refusals are replayed
+ * from the control thread. It fails only when neither took it.
  */
 static int
 apply_all(struct manafo_priv *priv, uint32_t dirty, sub_op_t op, const void *arg,
 	  const char *what) MANAFO_REQUIRES(priv->lock)
 {
 	unsigned int applied = 0, unsupported = 0;
-	int r, ret;
+	struct manafo_sub *refused[MANAFO_NB_ROLES];
+	unsigned int nb_refused = 0, i;
+	int r, ret, first_err = 0;
 
 	for (r = 0; r < MANAFO_NB_ROLES; r++) {
 		struct manafo_sub *sub = &priv->sub[r];
@@ -65,11 +86,18 @@ apply_all(struct manafo_priv *priv, uint32_t dirty, sub_op_t op, const void *arg
 			post_retry(priv, (enum manafo_role)r);
 			applied++;
 		} else {
-			PORT_LOG(priv, ERR, "%s: %s failed: %s", manafo_role_name(r), what,
-				 rte_strerror(-ret));
-			return ret;
+			refused[nb_refused++] = sub;
+			if (first_err == 0)
+				first_err = ret;
 		}
 	}
+	if (applied == 0 && nb_refused > 0) {
+		PORT_LOG(priv, ERR, "%s failed on every sub-device: %s", what,
+			 rte_strerror(-first_err));
+		return first_err;
+	}
+	for (i = 0; i < nb_refused; i++)
+		manafo_sub_failed(priv, refused[i], dirty, what, first_err);
 	return applied == 0 && unsupported > 0 ? -ENOTSUP : 0;
 }
 
@@ -484,6 +512,8 @@ manafo_dev_configure(struct rte_eth_dev *dev)
 {
 	struct manafo_priv *priv = manafo_priv(dev);
 	const struct rte_eth_rss_conf *rss = &dev->data->dev_conf.rx_adv_conf.rss_conf;
+	struct manafo_sub *refused[MANAFO_NB_ROLES];
+	unsigned int configured = 0, nb_refused = 0;
 	struct manafo_txwd *txwd;
 	int r, ret = 0;
 
@@ -497,8 +527,9 @@ manafo_dev_configure(struct rte_eth_dev *dev)
 		memcpy(priv->rss_key, rss->rss_key, rss->rss_key_len);
 		priv->rss_key_len = rss->rss_key_len;
 	}
-	for (r = 0; r < MANAFO_NB_ROLES && ret == 0; r++) {
+	for (r = 0; r < MANAFO_NB_ROLES; r++) {
 		struct manafo_sub *sub = &priv->sub[r];
+		int err;
 
 		if (sub->state == MANAFO_SUB_ABSENT || sub->state == MANAFO_SUB_GONE)
 			continue;
@@ -507,15 +538,24 @@ manafo_dev_configure(struct rte_eth_dev *dev)
 			continue;
 		}
 		sub->dirty &= ~MANAFO_DIRTY_CONF;
-		ret = manafo_sub_configure(priv, sub);
-		if (ret == -EBUSY) {
+		err = manafo_sub_configure(priv, sub);
+		if (err == 0) {
+			configured++;
+		} else if (err == -EBUSY) {
 			sub->dirty |= MANAFO_DIRTY_CONF;
 			post_retry(priv, (enum manafo_role)r);
-			ret = 0;
-		} else if (ret < 0) {
-			PORT_LOG(priv, ERR, "%s: configure failed: %s", manafo_role_name(r),
-				 rte_strerror(-ret));
+		} else {
+			refused[nb_refused++] = sub;
+			ret = err;
 		}
+	}
+	/* Neither sub-device configured: the application's arguments are bad. */
+	if (configured == 0 && nb_refused > 0) {
+		PORT_LOG(priv, ERR, "configure failed on every sub-device: %s", rte_strerror(-ret));
+	} else {
+		for (r = 0; r < (int)nb_refused; r++)
+			manafo_sub_failed(priv, refused[r], MANAFO_DIRTY_CONF, "configure", ret);
+		ret = 0;
 	}
 	manafo_mutex_unlock(&priv->lock);
 	rte_free(txwd);
@@ -527,7 +567,9 @@ static int
 queue_setup_subs(struct manafo_priv *priv, bool rx, uint16_t idx) MANAFO_REQUIRES(priv->lock)
 {
 	struct rte_eth_dev_data *data = priv->dev->data;
-	int r, ret;
+	struct manafo_sub *refused[MANAFO_NB_ROLES];
+	unsigned int done = 0, nb_refused = 0;
+	int r, ret, err = 0;
 
 	for (r = 0; r < MANAFO_NB_ROLES; r++) {
 		struct manafo_sub *sub = &priv->sub[r];
@@ -556,15 +598,23 @@ queue_setup_subs(struct manafo_priv *priv, bool rx, uint16_t idx) MANAFO_REQUIRE
 			ret = rte_eth_tx_queue_setup(sub->port_id, idx, q->nb_desc, q->socket,
 						     &conf);
 		}
-		if (ret == -EBUSY) {
+		if (ret == 0) {
+			done++;
+		} else if (ret == -EBUSY) {
 			sub->dirty |= MANAFO_DIRTY_CONF;
 			post_retry(priv, (enum manafo_role)r);
-		} else if (ret < 0) {
-			PORT_LOG(priv, ERR, "%s: %s queue %u setup failed: %s",
-				 manafo_role_name(r), rx ? "rx" : "tx", idx, rte_strerror(-ret));
-			return ret;
+		} else {
+			refused[nb_refused++] = sub;
+			err = ret;
 		}
 	}
+	if (done == 0 && nb_refused > 0) {
+		PORT_LOG(priv, ERR, "%s queue %u setup failed on every sub-device: %s",
+			 rx ? "rx" : "tx", idx, rte_strerror(-err));
+		return err;
+	}
+	for (r = 0; r < (int)nb_refused; r++)
+		manafo_sub_failed(priv, refused[r], MANAFO_DIRTY_CONF, "queue setup", err);
 	return 0;
 }
 
@@ -712,12 +762,9 @@ start_sub(struct manafo_priv *priv, struct manafo_sub *sub) MANAFO_REQUIRES(priv
 		return false;
 	}
 	ret = manafo_sub_replay(priv, sub, sub->dirty | MANAFO_DIRTY_START);
-	if (ret == -EBUSY) {
-		post_retry(priv, sub->role);
-		manafo_sub_set_state(priv, sub, MANAFO_SUB_STANDBY, MANAFO_CAUSE_CONFIG);
-		return false;
-	}
 	if (ret < 0) {
+		sub->dirty |= MANAFO_DIRTY_START;
+		post_retry(priv, sub->role);
 		manafo_sub_set_state(priv, sub, MANAFO_SUB_STANDBY, MANAFO_CAUSE_CONFIG);
 		return false;
 	}

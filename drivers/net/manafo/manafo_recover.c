@@ -179,22 +179,45 @@ on_recovering(struct manafo_priv *priv, const struct manafo_work *w) MANAFO_REQU
 	     priv->args.recovery_timeout_ms);
 }
 
+static void give_up(struct manafo_priv *priv, enum manafo_role role, enum manafo_cause cause,
+		    struct work_result *res) MANAFO_REQUIRES(priv->lock);
+
+#define CONFIG_FAILURES_MAX 3
+
+/*
+ * Replay what a sub-device has not received. -EBUSY is retried soon; other
+ * refusals every hotplug_poll_ms, and after CONFIG_FAILURES_MAX in a row the
+ * sub-device is broken without having said so: give it up and re-probe it
+ * as after a removal. True when everything is applied.
+ */
+static bool
+replay_or_retry(struct manafo_priv *priv, struct manafo_sub *sub, struct work_result *res)
+	MANAFO_REQUIRES(priv->lock)
+{
+	int ret = sub->dirty ? manafo_sub_replay(priv, sub, sub->dirty) : 0;
+
+	if (ret == 0) {
+		sub->config_failures = 0;
+		return true;
+	}
+	if (ret == -EBUSY) {
+		post(priv, MANAFO_WORK_RETRY_CONFIG, sub->role, 0, RETRY_CONFIG_MS);
+	} else if (++sub->config_failures >= CONFIG_FAILURES_MAX) {
+		sub->config_failures = 0;
+		give_up(priv, sub->role, MANAFO_CAUSE_CONFIG, res);
+	} else {
+		post(priv, MANAFO_WORK_RETRY_CONFIG, sub->role, 0, priv->args.hotplug_poll_ms);
+	}
+	return false;
+}
+
 /* After a reset: apply what was recorded meanwhile, then go back. */
 static void
 resume_after_reset(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t epoch,
-		   uint64_t event_ns) MANAFO_REQUIRES(priv->lock)
+		   uint64_t event_ns, struct work_result *res) MANAFO_REQUIRES(priv->lock)
 {
-	int ret = 0;
-
-	if (sub->dirty != 0)
-		ret = manafo_sub_replay(priv, sub, sub->dirty);
-	if (ret == -EBUSY) {
-		post(priv, MANAFO_WORK_RETRY_CONFIG, sub->role, 0, RETRY_CONFIG_MS);
+	if (!replay_or_retry(priv, sub, res))
 		return;
-	}
-	if (ret < 0)
-		PORT_LOG(priv, ERR, "%s: configuration replay failed after the reset: %s",
-			 manafo_role_name(sub->role), rte_strerror(-ret));
 	if (sub->role == MANAFO_SYNTH) {
 		if (sub->state == MANAFO_SUB_STANDBY && sub->started) {
 			manafo_steer_set(priv, MANAFO_SYN_RX | MANAFO_SYN_TX, 0);
@@ -209,7 +232,8 @@ resume_after_reset(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t ep
 }
 
 static void
-on_recovered(struct manafo_priv *priv, const struct manafo_work *w) MANAFO_REQUIRES(priv->lock)
+on_recovered(struct manafo_priv *priv, const struct manafo_work *w, struct work_result *res)
+	MANAFO_REQUIRES(priv->lock)
 {
 	struct manafo_sub *sub = &priv->sub[w->role];
 
@@ -225,7 +249,7 @@ on_recovered(struct manafo_priv *priv, const struct manafo_work *w) MANAFO_REQUI
 	PORT_LOG(priv, NOTICE, "%s: service reset done (RECOVERY_SUCCESS) after %" PRIu64 " ms",
 		 manafo_role_name(w->role), ms_since(sub->recovering_since_ns));
 	/* Flow rules may be lost across a recovery; manafo keeps none (see docs). */
-	resume_after_reset(priv, sub, w->epoch, w->event_ns);
+	resume_after_reset(priv, sub, w->epoch, w->event_ns, res);
 }
 
 /* The manafo link, refreshed; LSC for the application when it changed. */
@@ -391,20 +415,15 @@ on_dev_reset(struct manafo_priv *priv, const struct manafo_work *w) MANAFO_REQUI
 
 /* Configuration refused with -EBUSY (MANA's contended reset lock): again. */
 static void
-on_retry_config(struct manafo_priv *priv, const struct manafo_work *w) MANAFO_REQUIRES(priv->lock)
+on_retry_config(struct manafo_priv *priv, const struct manafo_work *w, struct work_result *res)
+	MANAFO_REQUIRES(priv->lock)
 {
 	struct manafo_sub *sub = &priv->sub[w->role];
-	int ret;
 
 	if (sub->dirty == 0 || !manafo_sub_controllable(priv, sub))
 		return;
 	priv->cnt.config_retries++;
-	ret = manafo_sub_replay(priv, sub, sub->dirty);
-	if (ret == -EBUSY) {
-		post(priv, MANAFO_WORK_RETRY_CONFIG, w->role, 0, RETRY_CONFIG_MS);
-		return;
-	}
-	if (ret < 0)
+	if (!replay_or_retry(priv, sub, res))
 		return;
 	if (w->role == MANAFO_VF && sub->state == MANAFO_SUB_STANDBY)
 		failback_after_holddown(priv, manafo_steer_epoch(manafo_steer_load(priv)), 0);
@@ -443,7 +462,7 @@ work_dispatch(struct manafo_priv *priv, const struct manafo_work *w, struct work
 		on_recovering(priv, w);
 		break;
 	case MANAFO_WORK_RECOVERED:
-		on_recovered(priv, w);
+		on_recovered(priv, w, res);
 		break;
 	case MANAFO_WORK_GONE:
 		on_gone(priv, w, res);
@@ -464,7 +483,7 @@ work_dispatch(struct manafo_priv *priv, const struct manafo_work *w, struct work
 		manafo_failback(priv, w->epoch, w->event_ns);
 		break;
 	case MANAFO_WORK_RETRY_CONFIG:
-		on_retry_config(priv, w);
+		on_retry_config(priv, w, res);
 		break;
 	case MANAFO_WORK_WATCHDOG:
 		manafo_watchdog_check(priv);

@@ -119,9 +119,13 @@ guard_enter(uint32_t *seq, bool atomic)
 	if (atomic) {
 		__atomic_fetch_add(seq, 1, __ATOMIC_SEQ_CST);
 	} else {
-		/* Only this lcore writes seq. */
-		__atomic_store_n(seq, __atomic_load_n(seq, __ATOMIC_RELAXED) + 1,
-				 __ATOMIC_RELAXED);
+		/*
+		 * Only this lcore writes seq: a plain increment (one add to
+		 * memory) between compiler barriers; membarrier() on the
+		 * writer's side orders it before the steering load.
+		 */
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		(*(volatile uint32_t *)seq)++;
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	}
 }
@@ -129,78 +133,119 @@ guard_enter(uint32_t *seq, bool atomic)
 static __rte_always_inline void
 guard_exit(uint32_t *seq)
 {
+#if defined(RTE_ARCH_X86)
+	/* x86 stores are release stores: a compiler barrier is enough. */
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	(*(volatile uint32_t *)seq)++;
+#else
 	__atomic_store_n(seq, __atomic_load_n(seq, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE);
+#endif
 	BENCH_READ_UNLOCK();
 }
 
 static __rte_always_inline uint16_t
-rx_burst(struct manafo_rxq *rxq, struct rte_mbuf **pkts, uint16_t n, bool atomic)
+sub_rx(struct manafo_rxq *rxq, enum manafo_role r, struct rte_mbuf **pkts, uint16_t n,
+       bool direct)
 {
-	uint16_t nb = 0, k;
+	uint16_t nb = direct ? rxq->rx_fn[r](rxq->rxq[r], pkts, n) :
+			       rte_eth_rx_burst(rxq->port[r], rxq->qid, pkts, n);
+
+	rxq->pkts[r] += nb;
+	return nb;
+}
+
+static __rte_always_inline uint16_t
+sub_tx(struct manafo_txq *txq, enum manafo_role r, struct rte_mbuf **pkts, uint16_t n,
+       bool direct)
+{
+	uint16_t nb = direct ? txq->tx_fn[r](txq->txq[r], pkts, n) :
+			       rte_eth_tx_burst(txq->port[r], txq->qid, pkts, n);
+
+	txq->pkts[r] += nb;
+	return nb;
+}
+
+/* Every 8th VF burst that fills the array, the synthetic path goes first. */
+#define SYNTH_TURN_MASK 7
+
+static __rte_noinline uint16_t
+rx_synth_turn(struct manafo_rxq *rxq, uint32_t steer, struct rte_mbuf **pkts, uint16_t n,
+	      bool direct)
+{
+	uint16_t nb;
+
+	rxq->synth_turn = 0;
+	nb = sub_rx(rxq, MANAFO_SYNTH, pkts, n, direct);
+	if ((steer & MANAFO_VF_RX) && nb < n)
+		nb += sub_rx(rxq, MANAFO_VF, pkts + nb, n - nb, direct);
+	return nb;
+}
+
+static __rte_always_inline uint16_t
+rx_burst(struct manafo_rxq *rxq, struct rte_mbuf **pkts, uint16_t n, bool atomic, bool direct)
+{
+	uint16_t nb = 0;
 	uint32_t steer;
 
 	guard_enter(&rxq->seq, atomic);
 	steer = __atomic_load_n(rxq->steer, __ATOMIC_ACQUIRE);
-	if (unlikely(rxq->synth_first) && (steer & MANAFO_SYN_RX)) {
-		/* The VF filled the last burst: give the synthetic path its turn. */
-		rxq->synth_first = 0;
-		nb = rte_eth_rx_burst(rxq->port[MANAFO_SYNTH], rxq->qid, pkts, n);
-		rxq->pkts[MANAFO_SYNTH] += nb;
-		if ((steer & MANAFO_VF_RX) && nb < n) {
-			k = rte_eth_rx_burst(rxq->port[MANAFO_VF], rxq->qid, pkts + nb, n - nb);
-			rxq->pkts[MANAFO_VF] += k;
-			nb += k;
-		}
+	if (unlikely(rxq->synth_turn) && (steer & MANAFO_SYN_RX)) {
+		nb = rx_synth_turn(rxq, steer, pkts, n, direct);
 	} else {
-		if (likely(steer & MANAFO_VF_RX)) {
-			nb = rte_eth_rx_burst(rxq->port[MANAFO_VF], rxq->qid, pkts, n);
-			rxq->pkts[MANAFO_VF] += nb;
-		}
-		if (nb == n) {
-			rxq->synth_first = 1;
-		} else if (steer & MANAFO_SYN_RX) {
-			k = rte_eth_rx_burst(rxq->port[MANAFO_SYNTH], rxq->qid, pkts + nb, n - nb);
-			rxq->pkts[MANAFO_SYNTH] += k;
-			nb += k;
+		if (likely(steer & MANAFO_VF_RX))
+			nb = sub_rx(rxq, MANAFO_VF, pkts, n, direct);
+		if (nb < n) {
+			if (steer & MANAFO_SYN_RX)
+				nb += sub_rx(rxq, MANAFO_SYNTH, pkts + nb, n - nb, direct);
+		} else if ((++rxq->full_bursts & SYNTH_TURN_MASK) == 0) {
+			/* The host delivers some traffic on synth even now. */
+			rxq->synth_turn = 1;
 		}
 	}
 	guard_exit(&rxq->seq);
 	return nb;
 }
 
-static __rte_always_inline uint16_t
-tx_burst(struct manafo_txq *txq, struct rte_mbuf **pkts, uint16_t n, bool atomic)
+/*
+ * The VF took fewer than offered. A VF that is merely full pushes back to
+ * the application; one we steered away from meanwhile (MANA's blocked
+ * bursts return 0 without taking the mbufs) must not refuse anything: the
+ * rest goes out on the synthetic path in the same call.
+ */
+static __rte_noinline uint16_t
+tx_vf_short(struct manafo_txq *txq, struct rte_mbuf **pkts, uint16_t n, uint16_t sent,
+	    bool direct)
 {
-	uint16_t sent = 0, k;
+	uint32_t steer = __atomic_load_n(txq->steer, __ATOMIC_ACQUIRE);
+
+	txq->vf_short += n - sent;
+	if (steer & MANAFO_VF_TX)
+		return sent;
+	txq->redirected += n - sent;
+	if (likely(steer & MANAFO_SYN_TX))
+		return sent + sub_tx(txq, MANAFO_SYNTH, pkts + sent, n - sent, direct);
+	txq->refused += n - sent;
+	return sent;
+}
+
+static __rte_always_inline uint16_t
+tx_burst(struct manafo_txq *txq, struct rte_mbuf **pkts, uint16_t n, bool atomic, bool direct)
+{
+	uint16_t sent;
 	uint32_t steer;
 
 	guard_enter(&txq->seq, atomic);
 	steer = __atomic_load_n(txq->steer, __ATOMIC_ACQUIRE);
 	if (likely(steer & MANAFO_VF_TX)) {
-		sent = rte_eth_tx_burst(txq->port[MANAFO_VF], txq->qid, pkts, n);
-		txq->vf_offered += n;
-		txq->pkts[MANAFO_VF] += sent;
-		if (likely(sent == n))
-			goto out;
-		/*
-		 * Cut short: a VF that is merely full pushes back to the
-		 * application; one we steered away from meanwhile (MANA's
-		 * blocked bursts return 0 without taking the mbufs) must not
-		 * refuse anything: the rest goes out on the synthetic path.
-		 */
-		steer = __atomic_load_n(txq->steer, __ATOMIC_ACQUIRE);
-		if (steer & MANAFO_VF_TX)
-			goto out;
-		txq->redirected += n - sent;
-	}
-	if (likely(steer & MANAFO_SYN_TX)) {
-		k = rte_eth_tx_burst(txq->port[MANAFO_SYNTH], txq->qid, pkts + sent, n - sent);
-		txq->pkts[MANAFO_SYNTH] += k;
-		sent += k;
+		sent = sub_tx(txq, MANAFO_VF, pkts, n, direct);
+		if (unlikely(sent != n))
+			sent = tx_vf_short(txq, pkts, n, sent, direct);
+	} else if (likely(steer & MANAFO_SYN_TX)) {
+		sent = sub_tx(txq, MANAFO_SYNTH, pkts, n, direct);
 	} else {
-		txq->refused += n - sent;
+		sent = 0;
+		txq->refused += n;
 	}
-out:
 	guard_exit(&txq->seq);
 	return sent;
 }
@@ -208,25 +253,37 @@ out:
 static uint16_t
 manafo_rx_burst_memb(void *q, struct rte_mbuf **pkts, uint16_t n)
 {
-	return rx_burst(q, pkts, n, false);
+	return rx_burst(q, pkts, n, false, true);
 }
 
 static uint16_t
 manafo_rx_burst_cas(void *q, struct rte_mbuf **pkts, uint16_t n)
 {
-	return rx_burst(q, pkts, n, true);
+	return rx_burst(q, pkts, n, true, true);
+}
+
+static uint16_t
+manafo_rx_burst_secondary(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return rx_burst(q, pkts, n, true, false);
 }
 
 static uint16_t
 manafo_tx_burst_memb(void *q, struct rte_mbuf **pkts, uint16_t n)
 {
-	return tx_burst(q, pkts, n, false);
+	return tx_burst(q, pkts, n, false, true);
 }
 
 static uint16_t
 manafo_tx_burst_cas(void *q, struct rte_mbuf **pkts, uint16_t n)
 {
-	return tx_burst(q, pkts, n, true);
+	return tx_burst(q, pkts, n, true, true);
+}
+
+static uint16_t
+manafo_tx_burst_secondary(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return tx_burst(q, pkts, n, true, false);
 }
 
 /* The slow-path helpers below always use the atomic guard: not per burst. */
@@ -313,8 +370,13 @@ manafo_tx_descriptor_status(void *q, uint16_t offset)
 void
 manafo_set_burst(struct rte_eth_dev *dev, bool atomic)
 {
-	dev->rx_pkt_burst = atomic ? manafo_rx_burst_cas : manafo_rx_burst_memb;
-	dev->tx_pkt_burst = atomic ? manafo_tx_burst_cas : manafo_tx_burst_memb;
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		dev->rx_pkt_burst = manafo_rx_burst_secondary;
+		dev->tx_pkt_burst = manafo_tx_burst_secondary;
+	} else {
+		dev->rx_pkt_burst = atomic ? manafo_rx_burst_cas : manafo_rx_burst_memb;
+		dev->tx_pkt_burst = atomic ? manafo_tx_burst_cas : manafo_tx_burst_memb;
+	}
 	dev->tx_pkt_prepare = manafo_tx_prepare;
 	dev->rx_queue_count = manafo_rx_queue_count;
 	dev->rx_descriptor_status = manafo_rx_descriptor_status;
@@ -338,6 +400,37 @@ manafo_queues_set_port(struct manafo_priv *priv, enum manafo_role role, uint16_t
 
 		if (txq != NULL)
 			txq->port[role] = port;
+	}
+}
+
+/*
+ * Cache a started sub-device's burst functions and queue objects in every
+ * queue. The caller has not steered to the role yet (it is off while the
+ * sub-device starts), so no burst reads them meanwhile.
+ */
+void
+manafo_queues_bind(struct manafo_priv *priv, enum manafo_role role)
+{
+	struct rte_eth_dev_data *data = manafo_dev(priv)->data;
+	uint16_t port = priv->sub[role].port_id;
+	const struct rte_eth_fp_ops *fp = &rte_eth_fp_ops[port];
+	uint16_t i;
+
+	for (i = 0; i < data->nb_rx_queues; i++) {
+		struct manafo_rxq *rxq = data->rx_queues[i];
+
+		if (rxq == NULL)
+			continue;
+		rxq->rx_fn[role] = fp->rx_pkt_burst;
+		rxq->rxq[role] = fp->rxq.data[i];
+	}
+	for (i = 0; i < data->nb_tx_queues; i++) {
+		struct manafo_txq *txq = data->tx_queues[i];
+
+		if (txq == NULL)
+			continue;
+		txq->tx_fn[role] = fp->tx_pkt_burst;
+		txq->txq[role] = fp->txq.data[i];
 	}
 }
 

@@ -349,6 +349,7 @@ manafo_sub_start(struct manafo_priv *priv, struct manafo_sub *sub)
 		return ret;
 	}
 	sub->started = true;
+	manafo_queues_bind(priv, sub->role);
 	return 0;
 }
 

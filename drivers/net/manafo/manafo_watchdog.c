@@ -67,8 +67,8 @@ find_hung_queue(struct manafo_priv *priv, uint64_t now)
 
 		if (txq == NULL)
 			continue;
-		offered = __atomic_load_n(&txq->vf_offered, __ATOMIC_RELAXED);
 		accepted = __atomic_load_n(&txq->pkts[MANAFO_VF], __ATOMIC_RELAXED);
+		offered = accepted + __atomic_load_n(&txq->vf_short, __ATOMIC_RELAXED);
 		/* Progress, or simply idle: not hung. */
 		if (accepted != wd->accepted || offered == wd->offered || wd->since_ns == 0) {
 			wd->since_ns = now;
@@ -158,6 +158,11 @@ repair(struct manafo_priv *priv, uint16_t qid, uint64_t now) MANAFO_REQUIRES(pri
 	manafo_quiesce(priv);
 	if (priv->tx_hang_repairs == 0)
 		ret = repair_light(priv, qid);
+	if (ret != 0) {
+		/* A device restart: no burst may be inside the VF's RX either. */
+		manafo_steer_off(priv, MANAFO_VF, MANAFO_STEER_RX | MANAFO_STEER_TX);
+		manafo_quiesce(priv);
+	}
 	if (ret != 0) {
 		what = "device restart";
 		ret = repair_full(priv);

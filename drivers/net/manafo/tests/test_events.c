@@ -99,6 +99,15 @@ vf_in(const struct env *e, uint64_t st)
 }
 
 static int
+vf_recovering(const struct env *e, uint64_t unused)
+{
+	struct rte_pmd_manafo_state st = state(e);
+
+	RTE_SET_USED(unused);
+	return st.vf.recovering && st.vf.state == RTE_PMD_MANAFO_SUB_STANDBY;
+}
+
+static int
 returns_reach(const struct env *e, uint64_t n)
 {
 	struct rte_pmd_manafo_state st = state(e);
@@ -288,8 +297,7 @@ test_reset_success(void)
 	CHECK(wait_for(&e, tx_on, RTE_PMD_MANAFO_PATH_SYNTH, 1000), "ERR_RECOVERING: TX moves to the synthetic path");
 	CHECK(strcmp(offer_path(&e), "synth") == 0, "during the reset every packet goes out on the synthetic path");
 	CHECK(deliver(e.sywire, 0, 10) == 10 && receive(&e, 0) == 10, "RX from the synthetic path during the reset");
-	st = state(&e);
-	CHECK(st.vf.recovering && st.vf.state == RTE_PMD_MANAFO_SUB_STANDBY, "VF standby and recovering");
+	CHECK(wait_for(&e, vf_recovering, 0, 1000), "VF standby and recovering");
 	CHECK(wait_for(&e, tx_on, RTE_PMD_MANAFO_PATH_VF, 3000), "RECOVERY_SUCCESS: TX back on the VF");
 	CHECK(strcmp(offer_path(&e), "vf") == 0, "after the reset packets go out on the VF");
 	CHECK(deliver(e.vfwire, 0, 10) == 10 && receive(&e, 0) == 10, "RX from the VF after the reset");

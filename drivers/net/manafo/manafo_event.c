@@ -85,7 +85,15 @@ manafo_sub_event(uint16_t port_id, enum rte_eth_event_type event, void *arg,
 		w.kind = MANAFO_WORK_DEV_RESET;
 		break;
 	case RTE_ETH_EVENT_INTR_LSC:
-		steer = manafo_steer_load(priv);
+		/*
+		 * A VF without carrier drops what it is given: TX leaves it at
+		 * once. The PMD stored the link before emitting: no driver call.
+		 */
+		if (role == MANAFO_VF &&
+		    rte_eth_devices[port_id].data->dev_link.link_status == RTE_ETH_LINK_DOWN)
+			steer = manafo_steer_off(priv, role, MANAFO_STEER_TX);
+		else
+			steer = manafo_steer_load(priv);
 		w.kind = MANAFO_WORK_LINK;
 		break;
 	default:

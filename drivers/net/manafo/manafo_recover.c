@@ -371,11 +371,18 @@ on_link(struct manafo_priv *priv, const struct manafo_work *w, struct work_resul
 	if (w->role == MANAFO_VF && priv->started && vf->started &&
 	    rte_eth_link_get_nowait(vf->port_id, &link) == 0) {
 		if (link.link_status == RTE_ETH_LINK_DOWN && vf->state == MANAFO_SUB_ACTIVE) {
-			manafo_failover(priv, MANAFO_CAUSE_LINK, w->event_ns);
+			/*
+			 * The callback steered already (and moved the epoch); a
+			 * second move would lose a link-up that is queued behind.
+			 */
+			if (manafo_steer_load(priv) & MANAFO_VF_TX)
+				manafo_failover(priv, MANAFO_CAUSE_LINK, w->event_ns);
+			else
+				note_failover(priv, MANAFO_CAUSE_LINK, w->event_ns);
 		} else if (link.link_status == RTE_ETH_LINK_UP &&
 			   vf->state == MANAFO_SUB_STANDBY && vf->cause == MANAFO_CAUSE_LINK) {
-			failback_after_holddown(priv, manafo_steer_epoch(manafo_steer_load(priv)),
-						w->event_ns);
+			/* The event's epoch: a link-down since then wins. */
+			failback_after_holddown(priv, w->epoch, w->event_ns);
 		}
 	}
 	refresh_link(priv, res);

@@ -126,6 +126,9 @@ repair_full(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock)
 
 	manafo_sub_stop(priv, vf);
 	ret = manafo_sub_start(priv, vf);
+	/* RX back at once, unless the VF died meanwhile; TX by fail-back. */
+	if (ret == 0 && !(manafo_steer_load(priv) & MANAFO_STEER(MANAFO_VF, MANAFO_STEER_DEAD)))
+		manafo_steer_set(priv, MANAFO_VF_RX, 0);
 	if (ret == 0)
 		priv->cnt.tx_hang_repairs_full++;
 	return ret;

@@ -149,6 +149,9 @@ manafo_attach_all(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock)
 		return ret;
 	if (manafo_args_has(&priv->args, MANAFO_VF)) {
 		ret = manafo_sub_attach(priv, MANAFO_VF, true);
+		/* vf(auto) with no VF yet: start on the synthetic path, polls find it later. */
+		if (ret == -EAGAIN && priv->args.sub_auto[MANAFO_VF])
+			ret = 0;
 		if (ret < 0) {
 			manafo_sub_detach(priv, MANAFO_SYNTH, false);
 			return ret;
@@ -195,6 +198,9 @@ manafo_create(struct rte_vdev_device *vdev, const struct manafo_args *args)
 	manafo_set_burst(dev, priv->guard != MANAFO_GUARD_MEMBARRIER);
 	manafo_registry_add(priv);
 	rte_eth_dev_probing_finish(dev);
+	if (manafo_args_has(&priv->args, MANAFO_VF) &&
+	    priv->sub[MANAFO_VF].state == MANAFO_SUB_ABSENT)
+		manafo_hotplug_arm(priv, MANAFO_VF, priv->args.hotplug_poll_ms);
 	PORT_LOG(priv, INFO, "port %u: vf %s, synth %s, guard %s", priv->port_id,
 		 priv->sub[MANAFO_VF].state == MANAFO_SUB_ABSENT ? "(none)" :
 		 priv->sub[MANAFO_VF].devname, priv->sub[MANAFO_SYNTH].devname,
@@ -278,8 +284,8 @@ static struct rte_vdev_driver manafo_driver = {
 RTE_PMD_REGISTER_VDEV(net_manafo, manafo_driver);
 RTE_PMD_REGISTER_ALIAS(net_manafo, net_failover);
 RTE_PMD_REGISTER_PARAM_STRING(net_manafo,
-	"vf(<devargs>) "
-	"synth(<devargs>) "
+	"vf(<devargs>|auto) "
+	"synth(<devargs>|auto) "
 	"vf_port=<name> "
 	"synth_port=<name> "
 	"mac=<xx:xx:xx:xx:xx:xx> "
@@ -288,7 +294,8 @@ RTE_PMD_REGISTER_PARAM_STRING(net_manafo,
 	"recovery_timeout_ms=<ms> "
 	"hotplug_poll_ms=<ms> "
 	"tx_timeout_ms=<ms> "
-	"tx_hang_max=<n>");
+	"tx_hang_max=<n> "
+	"sysfs=<path>");
 
 RTE_INIT(manafo_init)
 {

@@ -23,6 +23,7 @@ enum manafo_key_kind {
 	KEY_MAC,
 	KEY_GUARD,
 	KEY_U32,
+	KEY_PATH,	/* key=a file system path */
 };
 
 struct manafo_key {
@@ -49,13 +50,14 @@ static const struct manafo_key manafo_keys[] = {
 	U32_KEY("hotplug_poll_ms", hotplug_poll_ms, 1, 3600000),
 	U32_KEY("tx_timeout_ms", tx_timeout_ms, 0, 3600000),
 	U32_KEY("tx_hang_max", tx_hang_max, 1, 1000),
+	{ "sysfs", KEY_PATH, -1, 0, 0, 0 },
 };
 
 #define NB_KEYS (sizeof(manafo_keys) / sizeof(manafo_keys[0]))
 
 const char *const manafo_args_keys[] = {
 	"vf", "synth", "vf_port", "synth_port", "mac", "guard", "failback_ms",
-	"recovery_timeout_ms", "hotplug_poll_ms", "tx_timeout_ms", "tx_hang_max", NULL,
+	"recovery_timeout_ms", "hotplug_poll_ms", "tx_timeout_ms", "tx_hang_max", "sysfs", NULL,
 };
 
 static int __attribute__((format(printf, 3, 4)))
@@ -176,6 +178,8 @@ apply_value(struct manafo_args *args, const struct manafo_key *k, const char *v,
 					  k->name, MANAFO_SUB_ARGS_MAX - 1);
 		memcpy(args->sub_devargs[k->role], v, vlen);
 		args->sub_devargs[k->role][vlen] = '\0';
+		/* Kept in sub_devargs too: the role counts as given, logs show "auto". */
+		args->sub_auto[k->role] = strcmp(args->sub_devargs[k->role], MANAFO_AUTO) == 0;
 		return 0;
 	case KEY_PORT:
 		if (vlen == 0 || vlen >= MANAFO_PORT_NAME_MAX)
@@ -201,6 +205,14 @@ apply_value(struct manafo_args *args, const struct manafo_key *k, const char *v,
 		else
 			return args_error(err, errlen,
 				"bad guard \"%.*s\" (want membarrier, cas or auto)", (int)vlen, v);
+		return 0;
+	case KEY_PATH:
+		if (vlen == 0 || vlen >= MANAFO_SYSFS_MAX)
+			return args_error(err, errlen,
+					  "bad path \"%.*s\" for %s (1..%d characters)",
+					  (int)vlen, v, k->name, MANAFO_SYSFS_MAX - 1);
+		memcpy(args->sysfs, v, vlen);
+		args->sysfs[vlen] = '\0';
 		return 0;
 	case KEY_U32:
 		if (parse_u32(v, vlen, k->min, k->max, &u) < 0)
@@ -285,6 +297,23 @@ parse_item(struct manafo_args *args, const char *s, size_t len, unsigned int *se
 	return apply_value(args, k, s + klen + 1, len - klen - 1, seen, err, errlen);
 }
 
+int
+manafo_args_devargs_mac(const char *devargs, uint8_t mac[6])
+{
+	const char *s = strchr(devargs, ',');
+	size_t len;
+
+	/* The first item is the device name, the others key=value. */
+	while (s != NULL) {
+		s++;
+		len = strcspn(s, ",");
+		if (len > 4 && strncmp(s, "mac=", 4) == 0)
+			return parse_mac(s + 4, len - 4, mac);
+		s = s[len] == ',' ? s + len : NULL;
+	}
+	return -1;
+}
+
 bool
 manafo_args_has(const struct manafo_args *args, enum manafo_role role)
 {
@@ -296,6 +325,7 @@ args_check(const struct manafo_args *args, char *err, size_t errlen)
 {
 	const char *vf = args->sub_devargs[MANAFO_VF];
 	const char *sy = args->sub_devargs[MANAFO_SYNTH];
+	uint8_t mac[6];
 	int r;
 
 	for (r = 0; r < MANAFO_NB_ROLES; r++)
@@ -305,7 +335,13 @@ args_check(const struct manafo_args *args, char *err, size_t errlen)
 	if (!manafo_args_has(args, MANAFO_SYNTH))
 		return args_error(err, errlen, "missing synthetic path: give synth(<devargs>) "
 				  "or synth_port=<name>");
-	if (vf[0] != '\0' && sy[0] != '\0' && devargs_name_len(vf) == devargs_name_len(sy) &&
+	if (args->sub_auto[MANAFO_SYNTH] && !args->has_mac &&
+	    manafo_args_devargs_mac(vf, mac) < 0)
+		return args_error(err, errlen, "synth(auto) needs the NIC's MAC address: give "
+				  "mac=<MAC> (or vf(<BDF>,mac=<MAC>))");
+	/* Two "auto" are two discoveries, not one device given twice. */
+	if (!args->sub_auto[MANAFO_VF] && !args->sub_auto[MANAFO_SYNTH] &&
+	    vf[0] != '\0' && sy[0] != '\0' && devargs_name_len(vf) == devargs_name_len(sy) &&
 	    strncmp(vf, sy, devargs_name_len(vf)) == 0)
 		return args_error(err, errlen, "device \"%.*s\" given as both vf and synth",
 				  (int)devargs_name_len(vf), vf);

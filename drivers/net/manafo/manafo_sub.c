@@ -11,6 +11,7 @@
 #include <rte_ethdev.h>
 
 #include "manafo.h"
+#include "manafo_azure.h"
 #include "manafo_ctrl.h"
 
 /*
@@ -70,8 +71,9 @@ sub_still_ours(const struct manafo_priv *priv, const struct manafo_sub *sub)
 	return owner.id == priv->owner.id;
 }
 
+/* The port of a device; with mac, the one of that MAC (a device may have several). */
 static int
-port_of_device(const char *devname, uint16_t *port_id)
+port_of_device(const char *devname, const uint8_t *mac, uint16_t *port_id)
 {
 	uint16_t pid;
 
@@ -80,10 +82,13 @@ port_of_device(const char *devname, uint16_t *port_id)
 
 		if (!rte_eth_dev_is_valid_port(pid) || edev->device == NULL)
 			continue;
-		if (strcmp(rte_dev_name(edev->device), devname) == 0) {
-			*port_id = pid;
-			return 0;
-		}
+		if (strcmp(rte_dev_name(edev->device), devname) != 0)
+			continue;
+		if (mac != NULL && (edev->data->mac_addrs == NULL ||
+				    memcmp(edev->data->mac_addrs[0].addr_bytes, mac, 6) != 0))
+			continue;
+		*port_id = pid;
+		return 0;
 	}
 	return -ENODEV;
 }
@@ -95,6 +100,8 @@ sub_probe(struct manafo_priv *priv, struct manafo_sub *sub, const char *devargs,
 {
 	char busname[32];
 	struct rte_devargs da;
+	uint8_t mac[6];
+	bool pci, by_mac;
 	int ret;
 
 	memset(&da, 0, sizeof(da));
@@ -107,17 +114,26 @@ sub_probe(struct manafo_priv *priv, struct manafo_sub *sub, const char *devargs,
 	strlcpy(sub->devname, da.name, sizeof(sub->devname));
 	strlcpy(busname, rte_bus_name(da.bus), sizeof(busname));
 	sub->probed = false;
-	if (port_of_device(da.name, port_id) == 0) {
+	/* One MANA PCI device carries the ports of several NICs: its mac= picks ours. */
+	pci = strcmp(busname, "pci") == 0;
+	by_mac = pci && manafo_args_devargs_mac(devargs, mac) == 0;
+	if (port_of_device(da.name, by_mac ? mac : NULL, port_id) == 0) {
 		PORT_LOG(priv, INFO, "%s: taking the already probed device %s",
 			 manafo_role_name(sub->role), da.name);
 		rte_devargs_reset(&da);
 		return 0;
 	}
+	/* A MANA VF probed before its IB device is registered fails with -ENODEV. */
+	ret = pci ? manafo_azure_vf_ready(priv, sub->role, da.name) : 0;
+	if (ret < 0) {
+		rte_devargs_reset(&da);
+		return ret;
+	}
 	ret = rte_eal_hotplug_add(busname, da.name, da.args ? da.args : "");
 	rte_devargs_reset(&da);
 	if (ret < 0)
 		return ret;
-	if (port_of_device(sub->devname, port_id) != 0) {
+	if (port_of_device(sub->devname, by_mac ? mac : NULL, port_id) != 0) {
 		PORT_LOG(priv, ERR, "%s: device %s has no ethdev port", manafo_role_name(sub->role),
 			 sub->devname);
 		rte_eal_hotplug_remove(busname, sub->devname);
@@ -132,8 +148,24 @@ sub_find(struct manafo_priv *priv, struct manafo_sub *sub, uint16_t *port_id)
 {
 	const char *devargs = priv->args.sub_devargs[sub->role];
 	const char *pname = priv->args.sub_port[sub->role];
+	char found[MANAFO_SUB_ARGS_MAX];
 	int ret;
 
+	/*
+	 * vf(auto)/synth(auto): discover at every attempt, never remember the
+	 * first answer: a VF back from a PCI remove and rescan may have
+	 * another address.
+	 */
+	if (priv->args.sub_auto[sub->role]) {
+		ret = manafo_azure_discover(priv, sub->role, found, sizeof(found));
+		if (ret < 0) {
+			/* Names the role in the logs until a device is found. */
+			if (sub->devname[0] == '\0')
+				strlcpy(sub->devname, MANAFO_AUTO, sizeof(sub->devname));
+			return ret;
+		}
+		devargs = found;
+	}
 	if (devargs[0] != '\0')
 		return sub_probe(priv, sub, devargs, port_id);
 	ret = rte_eth_dev_get_port_by_name(pname, port_id);
@@ -199,7 +231,8 @@ manafo_sub_attach(struct manafo_priv *priv, enum manafo_role role, bool at_probe
 
 	ret = sub_find(priv, sub, &port_id);
 	if (ret < 0) {
-		if (at_probe || sub->attach_failures++ == 0)
+		/* -EAGAIN: nothing to probe yet (auto, IB device); sub_find logged why. */
+		if (ret != -EAGAIN && (at_probe || sub->attach_failures++ == 0))
 			PORT_LOG_LVL(priv, at_probe ? RTE_LOG_ERR : RTE_LOG_INFO,
 				 "%s %s: probe failed: %s",
 				 manafo_role_name(role), sub->devname, rte_strerror(-ret));

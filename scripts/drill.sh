@@ -1,21 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# The main job: build, then forward traffic through a manafo port over two
-# sub-devices with testpmd and print its forwarding statistics.
+# The main job: build, then run the default service-event drill over the
+# simulator (resets of each outcome, removal and return, TX hangs, link
+# flaps, control calls during a reset) against net_manafo, net_failsafe and
+# net_bonding mode 1, and print the report. Extra arguments go to the drill
+# runner (see --help), e.g. --storm --seed 7 --events 500.
 set -eu
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
 
 sh scripts/build.sh
-prefix=manafo_drill_$$
-{
-	echo "start"
-	sleep 3
-	echo "stop"
-	echo "show port xstats 0"
-	echo "quit"
-} | dpdk-testpmd -d "$build/drivers/net/manafo/librte_net_manafo.so" \
-	--no-huge -m 512 --no-pci --file-prefix "$prefix" \
-	--vdev 'net_manafo0,vf(net_null0),synth(net_null1)' \
-	-- -i --total-num-mbufs=16384
+[ $# -gt 0 ] || set -- --default
+exec "$build/app/test-failover/dpdk-test-failover" --no-huge -m 512 --no-pci \
+	--file-prefix "manafo_drill_$$" --lcores 0@0,1@1,2@1 -- "$@"

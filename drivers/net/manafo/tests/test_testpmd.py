@@ -47,6 +47,13 @@ def test_forwarding(c):
                 % (vs["opackets"], ss["opackets"]))
         c.equal(x["tx_good_packets"], vs["opackets"] + ss["opackets"],
                 "forwarding: port TX = sum of the sub-devices' TX")
+        tel = tp.telemetry("/manafo/info,0")["counters"]
+        same = [k for k in tel if k in x and k not in ("time_on_synth_ms",) and tel[k] == x[k]]
+        c.check(len(same) == len(tel) - 1,
+                "telemetry /manafo/info counters equal the xstats (%d of %d compared)"
+                % (len(same), len(tel) - 1))
+        c.check(tel["tx_vf_packets"] == x["tx_vf_packets"] > 0,
+                "telemetry tx_vf_packets = xstats tx_vf_packets (%d)" % tel["tx_vf_packets"])
     finally:
         c.equal(tp.close(), 0, "forwarding: testpmd exits cleanly")
 

@@ -91,4 +91,20 @@ manafo_thread_detach(manafo_thread_t t)
 #define manafo_tel_dict_u64(d, name, v) rte_tel_data_add_dict_u64(d, name, v)
 #endif
 
+/*
+ * A counter with one writer (the lcore that polls the queue) and readers on
+ * other threads: a relaxed atomic store of the sum, which compiles to the
+ * same load, add and store as a plain +=, without the C11 data race.
+ */
+#define MANAFO_COUNTER_ADD(c, n) \
+	__atomic_store_n(&(c), __atomic_load_n(&(c), __ATOMIC_RELAXED) + (n), __ATOMIC_RELAXED)
+
+#if defined(__SANITIZE_THREAD__)
+#define MANAFO_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define MANAFO_TSAN 1
+#endif
+#endif
+
 #endif /* MANAFO_COMPAT_H */

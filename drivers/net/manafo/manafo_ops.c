@@ -685,9 +685,9 @@ manafo_tx_queue_setup(struct rte_eth_dev *dev, uint16_t idx, uint16_t nb_desc,
  * queue's counters are kept in the port so that sums never go backwards.
  */
 static void
-manafo_rx_queue_release(struct rte_eth_dev *dev, uint16_t idx)
+rx_queue_release_locked(struct manafo_priv *priv, struct rte_eth_dev *dev, uint16_t idx)
+	MANAFO_REQUIRES(priv->lock)
 {
-	struct manafo_priv *priv = manafo_priv(dev);
 	struct manafo_rxq *rxq = dev->data->rx_queues[idx];
 	int r;
 
@@ -695,14 +695,14 @@ manafo_rx_queue_release(struct rte_eth_dev *dev, uint16_t idx)
 		return;
 	for (r = 0; r < MANAFO_NB_ROLES; r++)
 		priv->base_rx[r] += rxq->pkts[r];
-	rte_free(rxq);
 	dev->data->rx_queues[idx] = NULL;
+	rte_free(rxq);
 }
 
 static void
-manafo_tx_queue_release(struct rte_eth_dev *dev, uint16_t idx)
+tx_queue_release_locked(struct manafo_priv *priv, struct rte_eth_dev *dev, uint16_t idx)
+	MANAFO_REQUIRES(priv->lock)
 {
-	struct manafo_priv *priv = manafo_priv(dev);
 	struct manafo_txq *txq = dev->data->tx_queues[idx];
 	int r;
 
@@ -712,8 +712,29 @@ manafo_tx_queue_release(struct rte_eth_dev *dev, uint16_t idx)
 		priv->base_tx[r] += txq->pkts[r];
 	priv->base_redirected += txq->redirected;
 	priv->base_refused += txq->refused;
-	rte_free(txq);
 	dev->data->tx_queues[idx] = NULL;
+	rte_free(txq);
+}
+
+/* Under the port lock: counter readers walk the queue arrays. */
+static void
+manafo_rx_queue_release(struct rte_eth_dev *dev, uint16_t idx)
+{
+	struct manafo_priv *priv = manafo_priv(dev);
+
+	manafo_mutex_lock(&priv->lock);
+	rx_queue_release_locked(priv, dev, idx);
+	manafo_mutex_unlock(&priv->lock);
+}
+
+static void
+manafo_tx_queue_release(struct rte_eth_dev *dev, uint16_t idx)
+{
+	struct manafo_priv *priv = manafo_priv(dev);
+
+	manafo_mutex_lock(&priv->lock);
+	tx_queue_release_locked(priv, dev, idx);
+	manafo_mutex_unlock(&priv->lock);
 }
 
 static void
@@ -858,14 +879,14 @@ manafo_dev_stop(struct rte_eth_dev *dev)
 }
 
 static void
-free_queues(struct rte_eth_dev *dev)
+free_queues(struct manafo_priv *priv, struct rte_eth_dev *dev) MANAFO_REQUIRES(priv->lock)
 {
 	uint16_t i;
 
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
-		manafo_rx_queue_release(dev, i);
+		rx_queue_release_locked(priv, dev, i);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
-		manafo_tx_queue_release(dev, i);
+		tx_queue_release_locked(priv, dev, i);
 }
 
 static int
@@ -891,7 +912,7 @@ manafo_dev_close(struct rte_eth_dev *dev)
 	stop_locked(priv, true);
 	manafo_sub_detach(priv, MANAFO_VF, false);
 	manafo_sub_detach(priv, MANAFO_SYNTH, false);
-	free_queues(dev);
+	free_queues(priv, dev);
 	manafo_mutex_unlock(&priv->lock);
 
 	manafo_xstats_free(&priv->sub[MANAFO_VF]);

@@ -112,6 +112,22 @@ static rte_rwlock_t manafo_bench_rwlock = RTE_RWLOCK_INITIALIZER;
 #define BENCH_READ_UNLOCK() do { } while (0)
 #endif
 
+/*
+ * seq + 1, stored. On x86 (every store is a release store) one add to
+ * memory through a volatile access; elsewhere, and under ThreadSanitizer,
+ * which must see the ordering, an atomic store of the given order.
+ */
+static __rte_always_inline void
+seq_store(uint32_t *seq, int order)
+{
+#if defined(RTE_ARCH_X86) && !defined(MANAFO_TSAN)
+	RTE_SET_USED(order);
+	(*(volatile uint32_t *)seq)++;
+#else
+	__atomic_store_n(seq, __atomic_load_n(seq, __ATOMIC_RELAXED) + 1, order);
+#endif
+}
+
 static __rte_always_inline void
 guard_enter(uint32_t *seq, bool atomic)
 {
@@ -120,12 +136,11 @@ guard_enter(uint32_t *seq, bool atomic)
 		__atomic_fetch_add(seq, 1, __ATOMIC_SEQ_CST);
 	} else {
 		/*
-		 * Only this lcore writes seq: a plain increment (one add to
-		 * memory) between compiler barriers; membarrier() on the
-		 * writer's side orders it before the steering load.
+		 * Only this lcore writes seq; membarrier() on the writer's side
+		 * orders this store before the steering load.
 		 */
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
-		(*(volatile uint32_t *)seq)++;
+		seq_store(seq, __ATOMIC_RELAXED);
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	}
 }
@@ -133,13 +148,8 @@ guard_enter(uint32_t *seq, bool atomic)
 static __rte_always_inline void
 guard_exit(uint32_t *seq)
 {
-#if defined(RTE_ARCH_X86)
-	/* x86 stores are release stores: a compiler barrier is enough. */
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	(*(volatile uint32_t *)seq)++;
-#else
-	__atomic_store_n(seq, __atomic_load_n(seq, __ATOMIC_RELAXED) + 1, __ATOMIC_RELEASE);
-#endif
+	seq_store(seq, __ATOMIC_RELEASE);
 	BENCH_READ_UNLOCK();
 }
 
@@ -150,7 +160,7 @@ sub_rx(struct manafo_rxq *rxq, enum manafo_role r, struct rte_mbuf **pkts, uint1
 	uint16_t nb = direct ? rxq->rx_fn[r](rxq->rxq[r], pkts, n) :
 			       rte_eth_rx_burst(rxq->port[r], rxq->qid, pkts, n);
 
-	rxq->pkts[r] += nb;
+	MANAFO_COUNTER_ADD(rxq->pkts[r], nb);
 	return nb;
 }
 
@@ -161,7 +171,7 @@ sub_tx(struct manafo_txq *txq, enum manafo_role r, struct rte_mbuf **pkts, uint1
 	uint16_t nb = direct ? txq->tx_fn[r](txq->txq[r], pkts, n) :
 			       rte_eth_tx_burst(txq->port[r], txq->qid, pkts, n);
 
-	txq->pkts[r] += nb;
+	MANAFO_COUNTER_ADD(txq->pkts[r], nb);
 	return nb;
 }
 
@@ -218,13 +228,13 @@ tx_vf_short(struct manafo_txq *txq, struct rte_mbuf **pkts, uint16_t n, uint16_t
 {
 	uint32_t steer = __atomic_load_n(txq->steer, __ATOMIC_ACQUIRE);
 
-	txq->vf_short += n - sent;
+	MANAFO_COUNTER_ADD(txq->vf_short, n - sent);
 	if (steer & MANAFO_VF_TX)
 		return sent;
-	txq->redirected += n - sent;
+	MANAFO_COUNTER_ADD(txq->redirected, n - sent);
 	if (likely(steer & MANAFO_SYN_TX))
 		return sent + sub_tx(txq, MANAFO_SYNTH, pkts + sent, n - sent, direct);
-	txq->refused += n - sent;
+	MANAFO_COUNTER_ADD(txq->refused, n - sent);
 	return sent;
 }
 
@@ -244,7 +254,7 @@ tx_burst(struct manafo_txq *txq, struct rte_mbuf **pkts, uint16_t n, bool atomic
 		sent = sub_tx(txq, MANAFO_SYNTH, pkts, n, direct);
 	} else {
 		sent = 0;
-		txq->refused += n;
+		MANAFO_COUNTER_ADD(txq->refused, n);
 	}
 	guard_exit(&txq->seq);
 	return sent;

@@ -90,7 +90,7 @@ ms_rx_generate(struct manasim_rxq *q, struct rte_mbuf **pkts, uint16_t n)
 	uint16_t i;
 
 	if (rte_pktmbuf_alloc_bulk(q->mp, pkts, n) != 0) {
-		q->nombuf += n;
+		MANAFO_COUNTER_ADD(q->nombuf, n);
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
@@ -119,9 +119,9 @@ ms_rx(struct manasim_rxq *q, struct rte_mbuf **pkts, uint16_t n)
 		return 0;
 	for (i = 0; i < nb; i++) {
 		pkts[i]->port = q->priv->port_id;
-		q->bytes += pkts[i]->pkt_len;
+		MANAFO_COUNTER_ADD(q->bytes, pkts[i]->pkt_len);
 	}
-	q->pkts += nb;
+	MANAFO_COUNTER_ADD(q->pkts, nb);
 	return nb;
 }
 
@@ -134,7 +134,7 @@ manasim_rx_burst(void *qp, struct rte_mbuf **pkts, uint16_t n)
 
 	if (unlikely(!ms_enter(&q->state, &seen))) {
 		if (seen & MS_Q_BLOCKED)
-			q->refused++;
+			MANAFO_COUNTER_ADD(q->refused, 1);
 		return 0;
 	}
 	nb = ms_rx(q, pkts, n);
@@ -149,14 +149,14 @@ ms_tx_hung(struct manasim_txq *q, struct rte_mbuf **pkts, uint16_t n, uint32_t h
 	uint16_t room, k;
 
 	if (hang == 1 + RTE_PMD_MANASIM_HANG_REFUSE) {
-		q->refused_hang += n;
+		MANAFO_COUNTER_ADD(q->refused_hang, n);
 		return 0;
 	}
 	room = q->nb_desc - q->nb_held;
 	k = RTE_MIN(room, n);
 	memcpy(&q->held[q->nb_held], pkts, k * sizeof(*pkts));
 	__atomic_store_n(&q->nb_held, q->nb_held + k, __ATOMIC_RELEASE);
-	q->refused_hang += n - k;
+	MANAFO_COUNTER_ADD(q->refused_hang, n - k);
 	return k;
 }
 
@@ -172,8 +172,8 @@ ms_tx_wire(struct manasim_txq *q, struct rte_mbuf **pkts, uint16_t n)
 	sent = (uint16_t)rte_ring_enqueue_burst(q->ring, (void **)pkts, n, NULL);
 	for (i = sent; i < n; i++)
 		bytes -= pkts[i]->pkt_len;
-	q->pkts += sent;
-	q->bytes += bytes;
+	MANAFO_COUNTER_ADD(q->pkts, sent);
+	MANAFO_COUNTER_ADD(q->bytes, bytes);
 	return sent;
 }
 
@@ -188,15 +188,15 @@ ms_tx(struct manasim_txq *q, struct rte_mbuf **pkts, uint16_t n)
 	if (unlikely(!ms_link_up(q->priv))) {
 		/* Carrier lost: the NIC drops what it is given. */
 		rte_pktmbuf_free_bulk(pkts, n);
-		q->errors += n;
+		MANAFO_COUNTER_ADD(q->errors, n);
 		return n;
 	}
 	if (q->ring != NULL)
 		return ms_tx_wire(q, pkts, n);
 	for (i = 0; i < n; i++)
-		q->bytes += pkts[i]->pkt_len;
+		MANAFO_COUNTER_ADD(q->bytes, pkts[i]->pkt_len);
 	rte_pktmbuf_free_bulk(pkts, n);
-	q->pkts += n;
+	MANAFO_COUNTER_ADD(q->pkts, n);
 	return n;
 }
 
@@ -210,7 +210,7 @@ manasim_tx_burst(void *qp, struct rte_mbuf **pkts, uint16_t n)
 	if (unlikely(!ms_enter(&q->state, &seen))) {
 		/* MANA returns 0 and leaves the mbufs to the caller. */
 		if (seen & MS_Q_BLOCKED)
-			q->refused += n;
+			MANAFO_COUNTER_ADD(q->refused, n);
 		return 0;
 	}
 	nb = ms_tx(q, pkts, n);

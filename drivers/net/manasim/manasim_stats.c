@@ -66,9 +66,9 @@ manasim_counters_read(const struct manasim_priv *priv, struct rte_pmd_manasim_co
 	c->tx_hang_dropped = ms_ld(&d->tx_hang_dropped);
 	c->lsc_flaps = ms_ld(&d->lsc_flaps);
 	for (q = 0; q < MANASIM_MAX_QUEUES; q++) {
-		c->rx_refused_blocked += priv->rxq[q].refused;
-		c->tx_refused_blocked += priv->txq[q].refused;
-		c->tx_refused_hang += priv->txq[q].refused_hang;
+		c->rx_refused_blocked += __atomic_load_n(&priv->rxq[q].refused, __ATOMIC_RELAXED);
+		c->tx_refused_blocked += __atomic_load_n(&priv->txq[q].refused, __ATOMIC_RELAXED);
+		c->tx_refused_hang += __atomic_load_n(&priv->txq[q].refused_hang, __ATOMIC_RELAXED);
 	}
 }
 
@@ -83,28 +83,28 @@ manasim_stats_get(MANAFO_STATS_GET_ARGS)
 	for (q = 0; q < MANASIM_MAX_QUEUES; q++) {
 		rxq = &priv->rxq[q];
 		txq = &priv->txq[q];
-		stats->ipackets += rxq->pkts;
-		stats->ibytes += rxq->bytes;
-		stats->rx_nombuf += rxq->nombuf;
-		stats->opackets += txq->pkts;
-		stats->obytes += txq->bytes;
-		stats->oerrors += txq->errors;
+		stats->ipackets += __atomic_load_n(&rxq->pkts, __ATOMIC_RELAXED);
+		stats->ibytes += __atomic_load_n(&rxq->bytes, __ATOMIC_RELAXED);
+		stats->rx_nombuf += __atomic_load_n(&rxq->nombuf, __ATOMIC_RELAXED);
+		stats->opackets += __atomic_load_n(&txq->pkts, __ATOMIC_RELAXED);
+		stats->obytes += __atomic_load_n(&txq->bytes, __ATOMIC_RELAXED);
+		stats->oerrors += __atomic_load_n(&txq->errors, __ATOMIC_RELAXED);
 		if (q >= RTE_ETHDEV_QUEUE_STAT_CNTRS)
 			continue;
 #if RTE_VERSION >= RTE_VERSION_NUM(25, 11, 0, 0)
 		if (qstats == NULL)
 			continue;
-		qstats->q_ipackets[q] = rxq->pkts;
-		qstats->q_ibytes[q] = rxq->bytes;
-		qstats->q_opackets[q] = txq->pkts;
-		qstats->q_obytes[q] = txq->bytes;
-		qstats->q_errors[q] = txq->errors;
+		qstats->q_ipackets[q] = __atomic_load_n(&rxq->pkts, __ATOMIC_RELAXED);
+		qstats->q_ibytes[q] = __atomic_load_n(&rxq->bytes, __ATOMIC_RELAXED);
+		qstats->q_opackets[q] = __atomic_load_n(&txq->pkts, __ATOMIC_RELAXED);
+		qstats->q_obytes[q] = __atomic_load_n(&txq->bytes, __ATOMIC_RELAXED);
+		qstats->q_errors[q] = __atomic_load_n(&txq->errors, __ATOMIC_RELAXED);
 #else
-		stats->q_ipackets[q] = rxq->pkts;
-		stats->q_ibytes[q] = rxq->bytes;
-		stats->q_opackets[q] = txq->pkts;
-		stats->q_obytes[q] = txq->bytes;
-		stats->q_errors[q] = txq->errors;
+		stats->q_ipackets[q] = __atomic_load_n(&rxq->pkts, __ATOMIC_RELAXED);
+		stats->q_ibytes[q] = __atomic_load_n(&rxq->bytes, __ATOMIC_RELAXED);
+		stats->q_opackets[q] = __atomic_load_n(&txq->pkts, __ATOMIC_RELAXED);
+		stats->q_obytes[q] = __atomic_load_n(&txq->bytes, __ATOMIC_RELAXED);
+		stats->q_errors[q] = __atomic_load_n(&txq->errors, __ATOMIC_RELAXED);
 #endif
 	}
 	/* What the hardware dropped: ring contents lost to resets. */

@@ -90,13 +90,22 @@ lsc_windows(struct lsc_windows *w, const struct monitor *m, uint64_t t0, uint64_
 		w->up[w->n++] = (uint32_t)tsc_us(end - t0);
 }
 
+/*
+ * The drill's LSC callback may run just before manafo's (both are called
+ * from one rte_eth_dev_callback_process()), and a burst the application
+ * had already started may be past its steering load: a packet the host
+ * sent within LSC_INFLIGHT_US of the event is in flight at the carrier
+ * loss, the VF's loss, not the port's.
+ */
+#define LSC_INFLIGHT_US 1000
+
 static bool
 in_lsc_window(const struct lsc_windows *w, uint32_t t)
 {
 	unsigned int i;
 
 	for (i = 0; i < w->n; i++)
-		if (t >= w->down[i] && t <= w->up[i])
+		if (t >= w->down[i] + LSC_INFLIGHT_US && t <= w->up[i])
 			return true;
 	return false;
 }

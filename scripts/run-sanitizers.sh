@@ -167,7 +167,7 @@ test_asan_preload() {
 # ---- 3. long runs -------------------------------------------------------------
 STORM=$ASAN_BUILD/drivers/net/manafo/tests/manafo-test-storm
 storm_eal() {
-	echo "--no-huge -m 512 --no-pci --lcores 0@0,1@1,2@1 --file-prefix $1" \
+	echo "--no-huge -m 512 --no-pci --lcores 0@0,1@1,2@1 --file-prefix ${1}_$$" \
 		"--log-level=pmd.net.manafo:warning --log-level=pmd.net.manasim:warning"
 }
 

@@ -1648,6 +1648,60 @@ race_queue_release(void)
 	env_destroy(&e);
 }
 
+/*
+ * BUG-8 (RELIABILITY.md), for TSan: the application configures the stopped
+ * port again while the control thread replays the configuration onto the
+ * VF (here after an INTR_RESET): rte_eth_dev_configure() rewrites
+ * dev->data->dev_conf outside manafo's lock, the replay reads it.
+ */
+static void *
+configurer(void *arg)
+{
+	uint16_t port = *(uint16_t *)arg;
+	struct rte_eth_conf conf;
+	unsigned int i = 0;
+
+	while (!__atomic_load_n(&reader_stop, __ATOMIC_ACQUIRE)) {
+		memset(&conf, 0, sizeof(conf));
+		conf.intr_conf.lsc = 1;
+		if (i++ & 1) {
+			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+			conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP;
+		}
+		rte_eth_dev_configure(port, NBQ, NBQ, &conf);
+		sleep_us(100);
+	}
+	return NULL;
+}
+
+static void
+race_configure_replay(void)
+{
+	pthread_t th;
+	struct env e;
+	uint16_t vf;
+	unsigned int i;
+
+	printf("-- races: the stopped port configured again while the VF is reset and replayed\n");
+	env_names(&e, "rc", false, "");
+	if (env_create(&e, false) != 0)
+		return;
+	vf = state_of(e.port).vf.port_id;
+	__atomic_store_n(&reader_stop, 0, __ATOMIC_RELEASE);
+	pthread_create(&th, NULL, configurer, &e.port);
+	for (i = 0; i < 100; i++) {
+		rte_eth_dev_callback_process(&rte_eth_devices[vf], RTE_ETH_EVENT_INTR_RESET, NULL);
+		sleep_us(3000);
+		vf = state_of(e.port).vf.port_id;
+		if (vf >= RTE_MAX_ETHPORTS)
+			break;
+	}
+	__atomic_store_n(&reader_stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	CHECK(i == 100, "100 VF resets during configures (%u)", i);
+	env_destroy(&e);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static int
@@ -1710,8 +1764,10 @@ main(int argc, char **argv)
 		run_lifecycle(cycles);
 	else if (strcmp(mode, "regress") == 0)
 		repro_success_during_reset();
-	else if (strcmp(mode, "races") == 0)
+	else if (strcmp(mode, "races") == 0) {
 		race_queue_release();
+		race_configure_replay();
+	}
 	else
 		return usage();
 	rte_mempool_free(mp);

@@ -25,34 +25,12 @@
 #include <rte_mbuf.h>
 #include <ethdev_driver.h>
 
+#include "manafo_test.h"
 #include "rte_pmd_manafo.h"
 #include "rte_pmd_manasim.h"
 
-static int passed, failed;
 static struct rte_mempool *mp;
 static int tel_fd = -1;
-
-#define CHECK(cond, ...) do { \
-	if (cond) { \
-		passed++; \
-		printf("ok   "); \
-	} else { \
-		failed++; \
-		printf("FAIL "); \
-	} \
-	printf(__VA_ARGS__); \
-	printf("\n"); \
-	fflush(stdout); \
-} while (0)
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* ---- the ports ---------------------------------------------------------- */
 

@@ -27,23 +27,11 @@
 #include <rte_ring.h>
 #include <ethdev_driver.h>
 
+#include "manafo_test.h"
 #include "rte_pmd_manafo.h"
 #include "rte_pmd_manasim.h"
 
-static int passed, failed;
 static struct rte_mempool *mp;
-
-#define CHECK(cond, ...) do { \
-	if (cond) { \
-		passed++; \
-		printf("ok   "); \
-	} else { \
-		failed++; \
-		printf("FAIL "); \
-	} \
-	printf(__VA_ARGS__); \
-	printf("\n"); \
-} while (0)
 
 struct env {
 	char name[32];
@@ -54,12 +42,6 @@ struct env {
 	uint16_t port;
 	uint16_t nbq;
 };
-
-static uint64_t
-now_ms(void)
-{
-	return rte_get_timer_cycles() * 1000 / rte_get_timer_hz();
-}
 
 static struct rte_pmd_manafo_state
 state(const struct env *e)

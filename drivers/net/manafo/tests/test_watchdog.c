@@ -21,26 +21,14 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "manafo_test.h"
 #include "rte_pmd_manafo.h"
 #include "rte_pmd_manasim.h"
 
 #define TIMEOUT_MS 200
 #define PERIOD_MS (TIMEOUT_MS / 4)
 
-static int passed, failed;
 static struct rte_mempool *mp;
-
-#define CHECK(cond, ...) do { \
-	if (cond) { \
-		passed++; \
-		printf("ok   "); \
-	} else { \
-		failed++; \
-		printf("FAIL "); \
-	} \
-	printf(__VA_ARGS__); \
-	printf("\n"); \
-} while (0)
 
 struct wd_env {
 	char name[32];
@@ -53,12 +41,6 @@ struct wd_env {
 	uint64_t offered;
 	uint64_t accepted;
 };
-
-static uint64_t
-now_ms(void)
-{
-	return rte_get_timer_cycles() * 1000 / rte_get_timer_hz();
-}
 
 static struct rte_pmd_manafo_state
 state(const struct wd_env *e)

@@ -7,7 +7,7 @@
  *
  *   manafo-test-storm <EAL args> -- storm [--seed S] [--events N] [--stall-s S]
  *   manafo-test-storm <EAL args> -- churn [--cycles N]
- *   manafo-test-storm <EAL args> -- lifecycle [--cycles N]
+ *   manafo-test-storm <EAL args> -- lifecycle [--cycles N] [--case C] [--jitter-us U]
  *   manafo-test-storm <EAL args> -- regress
  *   manafo-test-storm <EAL args> -- races
  *
@@ -31,8 +31,13 @@
  *   monotonic and exact; file descriptors, threads, DPDK heap and mbufs are
  *   the same before and after.
  * lifecycle: N create/configure/start/stop/close/destroy cycles of a manafo
- *   port (some with a reset, a removal or a drill in flight at close); file
- *   descriptors, threads, DPDK heap and mbufs are the same before and after.
+ *   port (some with a reset, a removal or a drill in flight at close; --case
+ *   plays one kind in every cycle, --jitter-us makes the pause between the
+ *   event and the close random, 0 to U microseconds); file descriptors, threads, DPDK heap and mbufs are the same
+ *   before and after.
+ * Every mode but regress and races runs under a watchdog: an operation that
+ * makes no progress for --stall-s seconds aborts the run with the stack of
+ * every thread (stall_dump.c).
  * regress: the driver bugs the storm found, each as a minimal deterministic
  *   scenario.
  * races: deterministic concurrent scenarios for ThreadSanitizer.
@@ -66,6 +71,7 @@
 
 #include "rte_pmd_manafo.h"
 #include "rte_pmd_manasim.h"
+#include "stall_dump.h"
 
 #define NBQ	2
 #define BURST	32
@@ -396,6 +402,8 @@ enum op {
 	OP_INJ_LSC, OP_INJ_TXHANG,
 	/* the other actors */
 	OP_BURST, OP_HOST, OP_PUSH, OP_GATE, OP_QUIESCE,
+	/* lifecycle and churn steps */
+	OP_CREATE, OP_EVENT, OP_WAIT, OP_DESTROY,
 	OP_NB,
 };
 
@@ -414,6 +422,8 @@ static const char *const op_names[OP_NB] = {
 	[OP_INJ_TXHANG] = "inject TX hang",
 	[OP_BURST] = "rx/tx burst", [OP_HOST] = "wire drain/feed", [OP_PUSH] = "queue work",
 	[OP_GATE] = "park the lcores", [OP_QUIESCE] = "quiesce",
+	[OP_CREATE] = "create+configure+start", [OP_EVENT] = "event in flight",
+	[OP_WAIT] = "wait for the VF", [OP_DESTROY] = "stop+close+destroy",
 };
 
 struct actor {
@@ -495,12 +505,29 @@ watchdog_main(void *arg __rte_unused)
 				mode, seed, nb_events);
 			actors_dump(stderr);
 			fflush(stdout);
-			fflush(stderr);
+			stall_dump_threads(stderr);
 			abort();
 		}
 		sleep_us(200000);
 	}
 	return NULL;
+}
+
+static pthread_t watchdog_thread;
+
+static void
+watchdog_start(void)
+{
+	stall_dump_prepare();
+	__atomic_store_n(&watchdog_stop, 0, __ATOMIC_RELEASE);
+	pthread_create(&watchdog_thread, NULL, watchdog_main, NULL);
+}
+
+static void
+watchdog_end(void)
+{
+	__atomic_store_n(&watchdog_stop, 1, __ATOMIC_RELEASE);
+	pthread_join(watchdog_thread, NULL);
 }
 
 /* ---- storm -------------------------------------------------------------- */
@@ -1246,7 +1273,7 @@ run_storm(void)
 {
 	struct wq queues[5];
 	struct actor *director, *host_actor;
-	pthread_t wd, host;
+	pthread_t host;
 	uint64_t rs = seed, t0, accepted = 0, offered = 0, received = 0;
 	unsigned int lcore, i;
 	struct resources before;
@@ -1288,7 +1315,7 @@ run_storm(void)
 	}
 	for (i = 0; i < NBQ; i++)
 		S.lcore_actor[i] = actor_new(i ? "lcore-2" : "lcore-1");
-	pthread_create(&wd, NULL, watchdog_main, NULL);
+	watchdog_start();
 	pthread_create(&host, NULL, host_main, host_actor);
 	for (i = 1; i < 5; i++)
 		pthread_create(&queues[i].th, NULL, i < 3 ? raw_main : ctl_main, &queues[i]);
@@ -1385,8 +1412,7 @@ run_storm(void)
 		printf("     traffic: %" PRIu64 " packets offered, %" PRIu64 " received\n", offered,
 		       received);
 	}
-	__atomic_store_n(&watchdog_stop, 1, __ATOMIC_RELEASE);
-	pthread_join(wd, NULL);
+	watchdog_end();
 	CHECK(env_destroy(&S.e) == 0, "port closed and destroyed");
 	drain_all(&S.e);
 	check_resources("storm", &before);
@@ -1406,6 +1432,7 @@ returns_reach(uint16_t port, uint64_t n)
 static int
 run_churn(unsigned int cycles)
 {
+	struct actor *me = actor_new("churn");
 	struct rte_eth_stats s;
 	struct resources before;
 	uint64_t last = 0, accepted = 0, t0;
@@ -1421,9 +1448,11 @@ run_churn(unsigned int cycles)
 		return 1;
 	}
 	drain_all(&e);
+	watchdog_start();
 	before = resources();
 	if (env_create(&e, true) != 0) {
 		CHECK(0, "churn port created");
+		watchdog_end();
 		return 1;
 	}
 	t0 = now_ms();
@@ -1431,6 +1460,7 @@ run_churn(unsigned int cycles)
 		uint16_t vf = state_of(e.port).vf.port_id;
 		uint64_t end = now_ms() + 2000;
 
+		act_begin(me, OP_EVENT, i);
 		for (q = 0; q < NBQ; q++)
 			accepted += offer(e.port, q, BURST);
 		if (inject(vf, RTE_PMD_MANASIM_REMOVE, 1, i % 3 == 0 ? 0 : (int64_t)(i % 7),
@@ -1444,6 +1474,7 @@ run_churn(unsigned int cycles)
 		}
 		for (q = 0; q < NBQ; q++)
 			accepted += offer(e.port, q, BURST);
+		act_begin(me, OP_WAIT, i);
 		end = now_ms() + 5000;
 		while (!returns_reach(e.port, i) && now_ms() < end)
 			sleep_us(500);
@@ -1457,6 +1488,7 @@ run_churn(unsigned int cycles)
 		if (s.opackets < last)
 			monotonic = 0;
 		last = s.opackets;
+		act_end(me);
 		if (i % 100 == 0)
 			printf("     %u cycles in %" PRIu64 " ms\n", i, now_ms() - t0);
 	}
@@ -1468,20 +1500,67 @@ run_churn(unsigned int cycles)
 	CHECK(state_of(e.port).vf_removals == cycles && state_of(e.port).tx_refused == 0,
 	      "%" PRIu64 " removals counted, %" PRIu64 " packets refused",
 	      state_of(e.port).vf_removals, state_of(e.port).tx_refused);
+	act_begin(me, OP_DESTROY, i);
 	CHECK(env_destroy(&e) == 0, "port closed and destroyed");
+	act_end(me);
 	drain_all(&e);
 	check_resources("churn", &before);
+	watchdog_end();
 	return 0;
 }
 
 /* ---- lifecycle ---------------------------------------------------------- */
 
+/* What is in flight when the port closes, by cycle. */
+enum lc_case {
+	LC_QUIET, LC_RESET, LC_REMOVE, LC_DRILL, LC_RAW_RECOVERING, LC_NB,
+};
+
+static int lc_only = -1;	/* --case N: every cycle plays case N */
+static unsigned int lc_jitter_us;	/* --jitter-us U: random pause before the close */
+
+/* The pause between an event and the close: fixed, or random with --jitter-us. */
+static void
+lifecycle_pause(uint64_t *rs, unsigned int us)
+{
+	sleep_us(lc_jitter_us != 0 ? (unsigned int)(rnd(rs) % lc_jitter_us) : us);
+}
+
+static void
+lifecycle_event(enum lc_case c, unsigned int i, uint16_t port, uint16_t vf, uint64_t *rs)
+{
+	switch (c) {
+	case LC_RESET:
+		inject(vf, RTE_PMD_MANASIM_RESET_SUCCESS, 50, 0, 0);
+		lifecycle_pause(rs, 5000);
+		break;
+	case LC_REMOVE:
+		/* Odd cycles: with the device-event monitor (ADD, REMOVE events). */
+		inject(vf, RTE_PMD_MANASIM_REMOVE, 1, 0, (int)(i & 1));
+		lifecycle_pause(rs, 3000);
+		break;
+	case LC_DRILL:
+		rte_pmd_manafo_drill_start(port, 100);
+		lifecycle_pause(rs, 0);
+		break;
+	case LC_RAW_RECOVERING:
+		rte_eth_dev_callback_process(&rte_eth_devices[vf], RTE_ETH_EVENT_ERR_RECOVERING,
+					     NULL);
+		lifecycle_pause(rs, 0);
+		break;
+	default:
+		lifecycle_pause(rs, 0);
+		break;
+	}
+}
+
 static int
 run_lifecycle(unsigned int cycles)
 {
+	struct actor *me = actor_new("lifecycle");
+	uint64_t rs = seed, t0;
 	struct resources before;
 	unsigned int i, ok = 0, q;
-	uint64_t t0;
 	struct env e;
 
 	printf("-- lifecycle: %u create/configure/start/stop/close/destroy cycles\n", cycles);
@@ -1491,40 +1570,30 @@ run_lifecycle(unsigned int cycles)
 		return 1;
 	}
 	drain_all(&e);
+	watchdog_start();
 	before = resources();
 	t0 = now_ms();
 	for (i = 0; i < cycles; i++) {
+		enum lc_case c = lc_only >= 0 ? (enum lc_case)lc_only : (enum lc_case)(i % LC_NB);
 		uint16_t vf;
 		int ret;
 
-		if (env_create(&e, true) != 0)
+		act_begin(me, OP_CREATE, i);
+		ret = env_create(&e, true);
+		act_end(me);
+		if (ret != 0)
 			break;
 		for (q = 0; q < NBQ; q++)
 			offer(e.port, (uint16_t)q, BURST);
 		vf = state_of(e.port).vf.port_id;
-		/* What is in flight when the port closes. */
-		switch (i % 5) {
-		case 1:
-			inject(vf, RTE_PMD_MANASIM_RESET_SUCCESS, 50, 0, 0);
-			sleep_us(5000);
-			break;
-		case 2:
-			inject(vf, RTE_PMD_MANASIM_REMOVE, 1, 0, (int)(i & 1));
-			sleep_us(3000);
-			break;
-		case 3:
-			rte_pmd_manafo_drill_start(e.port, 100);
-			break;
-		case 4:
-			rte_eth_dev_callback_process(&rte_eth_devices[vf],
-						     RTE_ETH_EVENT_ERR_RECOVERING, NULL);
-			break;
-		default:
-			break;
-		}
+		act_begin(me, OP_EVENT, i);
+		lifecycle_event(c, i, e.port, vf, &rs);
+		act_end(me);
 		for (q = 0; q < NBQ; q++)
 			offer(e.port, (uint16_t)q, BURST);
+		act_begin(me, OP_DESTROY, i);
 		ret = env_destroy(&e);
+		act_end(me);
 		drain_all(&e);
 		if (ret != 0) {
 			CHECK(0, "cycle %u: destroy returned %d", i, ret);
@@ -1539,6 +1608,7 @@ run_lifecycle(unsigned int cycles)
 	/* A removal in the last cycle keeps the name away for a moment. */
 	sleep_us(20000);
 	check_resources("lifecycle", &before);
+	watchdog_end();
 	return 0;
 }
 
@@ -1709,7 +1779,10 @@ usage(void)
 {
 	printf("usage: manafo-test-storm <EAL args> -- storm|churn|lifecycle|regress|races\n"
 	       "       [--seed S (0: from the clock)] [--events N] [--cycles N] [--stall-s S] "
-	       "[--no-raw]\n");
+	       "[--no-raw]\n"
+	       "       lifecycle: [--case 0-%d (quiet, reset, removal, drill, raw "
+	       "ERR_RECOVERING)] [--jitter-us U (random pause before the close)]\n",
+	       LC_NB - 1);
 	return 2;
 }
 
@@ -1734,6 +1807,12 @@ main(int argc, char **argv)
 			nb_events = (unsigned int)strtoul(argv[++i], NULL, 0);
 		} else if (strcmp(argv[i], "--cycles") == 0 && i + 1 < argc) {
 			cycles = (unsigned int)strtoul(argv[++i], NULL, 0);
+		} else if (strcmp(argv[i], "--case") == 0 && i + 1 < argc) {
+			lc_only = (int)strtol(argv[++i], NULL, 0);
+			if (lc_only < 0 || lc_only >= LC_NB)
+				return usage();
+		} else if (strcmp(argv[i], "--jitter-us") == 0 && i + 1 < argc) {
+			lc_jitter_us = (unsigned int)strtoul(argv[++i], NULL, 0);
 		} else if (strcmp(argv[i], "--no-raw") == 0) {
 			no_raw = true;
 		} else if (strcmp(argv[i], "--stall-s") == 0 && i + 1 < argc) {

@@ -265,6 +265,9 @@ manafo_registry_add(struct manafo_priv *priv)
 /*
  * An EAL device event for devname: steer away at once on removal, then let
  * the control thread do the rest. Runs on the device-event thread.
+ * A role found by discovery (vf(auto)) may come back under another name (a
+ * MANA VF returns at a new PCI address): any device added pulls its next
+ * poll forward; the poll itself decides whether the device is ours.
  */
 void
 manafo_registry_dev_event(const char *devname, bool removed)
@@ -283,7 +286,8 @@ manafo_registry_dev_event(const char *devname, bool removed)
 				.gen = __atomic_load_n(&sub->gen, __ATOMIC_RELAXED),
 			};
 
-			if (strcmp(sub->devname, devname) != 0)
+			if (strcmp(sub->devname, devname) != 0 &&
+			    (removed || !priv->args.sub_auto[r]))
 				continue;
 			if (removed)
 				manafo_steer_off(priv, (enum manafo_role)r, MANAFO_STEER_RX |

@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #include <rte_bus_vdev.h>
+#include <rte_cycles.h>
+#include <rte_dev.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
@@ -497,6 +499,51 @@ out:
 	rm_tree(root);
 }
 
+/*
+ * A MANA VF comes back at a new PCI address: its RTE_DEV_EVENT_ADD (the
+ * application runs the device-event monitor) starts discovery at once
+ * instead of at the next poll, here ten minutes away.
+ */
+static void
+test_eal_add_event(struct rte_mempool *mp)
+{
+	char *root = new_tree("add");
+	struct rte_ether_addr ea;
+	char args[512], m[18];
+	uint64_t t0, waited;
+	uint16_t port, synth;
+	int ret;
+
+	mkdirs("%s/bus/pci/devices", root);
+	ret = rte_vdev_init("net_null_az3", NULL);
+	CHECK(ret == 0 && rte_eth_dev_get_port_by_name("net_null_az3", &synth) == 0 &&
+	      rte_eth_macaddr_get(synth, &ea) == 0, "synthetic port");
+	manafo_azure_mac_str(ea.addr_bytes, m, sizeof(m));
+	snprintf(args, sizeof(args), "vf(auto),synth(net_null_az3),sysfs=%s,"
+		 "hotplug_poll_ms=600000", root);
+	ret = rte_vdev_init("net_manafo_az3", args);
+	CHECK(ret == 0 && rte_eth_dev_get_port_by_name("net_manafo_az3", &port) == 0,
+	      "probe of \"%s\": %d", args, ret);
+	if (ret != 0)
+		goto out;
+	CHECK(start_port(port, mp) == 0, "start");
+	add_mana(root, "7872:00:00.0", "enP30834s1", m);
+	add_ib(root, "7872:00:00.0", "mana_2");
+	t0 = rte_get_timer_cycles();
+	rte_dev_event_callback_process("7872:00:00.0", RTE_DEV_EVENT_ADD);
+	ret = log_wait("vf(auto): MANA VF 7872:00:00.0 (interface enP30834s1", 2000);
+	waited = (rte_get_timer_cycles() - t0) * 1000 / rte_get_timer_hz();
+	CHECK(ret, "RTE_DEV_EVENT_ADD of an unknown device starts vf(auto) discovery");
+	printf("eal: RTE_DEV_EVENT_ADD 7872:00:00.0 -> vf(auto) discovery in %" PRIu64
+	       " ms (poll period 600000 ms): %s\n", waited, ret ? "ok" : "FAIL");
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	rte_vdev_uninit("net_manafo_az3");
+out:
+	rte_vdev_uninit("net_null_az3");
+	rm_tree(root);
+}
+
 /* vf(auto) refuses to guess between two VFs at probe; synth(auto) without a match fails. */
 static void
 test_eal_refusals(void)
@@ -556,6 +603,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	test_eal_vf_auto(mp);
+	test_eal_add_event(mp);
 	test_eal_refusals();
 	rte_mempool_free(mp);
 	rte_openlog_stream(NULL);

@@ -10,6 +10,7 @@
 #include <rte_telemetry.h>
 
 #include "manafo.h"
+#include "manafo_azure.h"
 #include "manafo_ctrl.h"
 #include "rte_pmd_manafo.h"
 
@@ -84,6 +85,17 @@ tel_sub(const struct manafo_sub *sub)
 	return c;
 }
 
+/* How a role's device is found: discovery, its own devargs, or an adopted port. */
+static const char *
+sub_source(const struct manafo_args *args, enum manafo_role role)
+{
+	if (args->sub_auto[role])
+		return "auto";
+	if (args->sub_port[role][0] != '\0')
+		return "port";
+	return args->sub_devargs[role][0] != '\0' ? "devargs" : "none";
+}
+
 static struct rte_tel_data *
 tel_config(const struct manafo_priv *priv)
 {
@@ -103,6 +115,11 @@ tel_config(const struct manafo_priv *priv)
 	manafo_tel_dict_u64(c, "hotplug_poll_ms", priv->args.hotplug_poll_ms);
 	manafo_tel_dict_u64(c, "tx_timeout_ms", priv->args.tx_timeout_ms);
 	manafo_tel_dict_u64(c, "tx_hang_max", priv->args.tx_hang_max);
+	rte_tel_data_add_dict_string(c, "vf_source", sub_source(&priv->args, MANAFO_VF));
+	rte_tel_data_add_dict_string(c, "synth_source", sub_source(&priv->args, MANAFO_SYNTH));
+	/* Where discovery looks: devarg, $MANAFO_SYSFS or /sys. */
+	if (priv->args.sub_auto[MANAFO_VF] || priv->args.sub_auto[MANAFO_SYNTH])
+		rte_tel_data_add_dict_string(c, "sysfs", manafo_azure_sysfs(priv->args.sysfs));
 	return c;
 }
 

@@ -9,7 +9,9 @@ sub-devices' own state through telemetry (/ethdev/info, /ethdev/stats).
 
 import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -60,6 +62,21 @@ def test_forwarding(c):
 
 def info(tp, port):
     return tp.telemetry("/ethdev/info,%d" % port)
+
+
+def test_config_sources(c):
+    """/manafo/info says how each path is found, and where vf(auto) looks."""
+    root = tempfile.mkdtemp(prefix="manafo-sysfs-")
+    os.makedirs(os.path.join(root, "bus", "pci", "devices"))
+    tp = Testpmd("auto", ["net_manafo0,vf(auto),synth(net_null1),sysfs=%s,hotplug_poll_ms=100"
+                          % root], plugins=[PMD])
+    try:
+        conf = tp.telemetry("/manafo/info,0")["config"]
+        c.equal((conf.get("vf_source"), conf.get("synth_source"), conf.get("sysfs")),
+                ("auto", "devargs", root), "config: vf(auto), synth by devargs, sysfs root")
+    finally:
+        c.equal(tp.close(), 0, "config sources: testpmd exits cleanly")
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_runtime_commands(c):
@@ -121,6 +138,7 @@ def main():
     c = Checker()
     test_forwarding(c)
     test_runtime_commands(c)
+    test_config_sources(c)
     return c.done()
 
 

@@ -459,6 +459,27 @@ static const struct eth_dev_ops ms_ops_full = {
 	.flow_ops_get = manasim_flow_ops_get,
 };
 
+static int
+ms_dev_close_secondary(struct rte_eth_dev *dev __rte_unused)
+{
+	return 0; /* the primary owns the device; this process only lets go of it */
+}
+
+/*
+ * A secondary process forwards and reads; it never controls the device,
+ * plays events or touches the reset state (all of it lives in the primary).
+ */
+static const struct eth_dev_ops ms_ops_secondary = {
+	.dev_close = ms_dev_close_secondary,
+	.link_update = ms_link_update,
+	.dev_infos_get = ms_dev_infos_get,
+	.stats_get = manasim_stats_get,
+	.xstats_get = manasim_xstats_get,
+	.xstats_get_names = manasim_xstats_get_names,
+	.rxq_info_get = manasim_rxq_info_get,
+	.txq_info_get = manasim_txq_info_get,
+};
+
 struct manasim_priv *
 manasim_priv_by_port(uint16_t port_id)
 {
@@ -562,6 +583,28 @@ ms_create(struct rte_vdev_device *vdev, const struct manasim_args *args, struct 
 	return 0;
 }
 
+/*
+ * The queues, their blocked/busy words and the counters are in the shared
+ * heap, so a secondary's bursts see a reset exactly as the primary's do.
+ */
+static int
+ms_attach_secondary(struct rte_vdev_device *vdev)
+{
+	struct rte_eth_dev *eth_dev = rte_eth_dev_attach_secondary(rte_vdev_device_name(vdev));
+
+	if (eth_dev == NULL) {
+		MS_LOG(ERR, "%s: not found in the primary process", rte_vdev_device_name(vdev));
+		return -ENODEV;
+	}
+	eth_dev->dev_ops = &ms_ops_secondary;
+	eth_dev->device = &vdev->device;
+	eth_dev->rx_pkt_burst = manasim_rx_burst;
+	eth_dev->tx_pkt_burst = manasim_tx_burst;
+	eth_dev->tx_descriptor_status = manasim_tx_descriptor_status;
+	rte_eth_dev_probing_finish(eth_dev);
+	return 0;
+}
+
 static int
 manasim_probe(struct rte_vdev_device *vdev)
 {
@@ -570,10 +613,8 @@ manasim_probe(struct rte_vdev_device *vdev)
 	struct manasim_reg *reg;
 	int ret;
 
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		MS_LOG(ERR, "%s: secondary processes are not supported", name);
-		return -ENOTSUP;
-	}
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return ms_attach_secondary(vdev);
 	ret = manasim_args_parse(name, rte_vdev_device_args(vdev), &args);
 	if (ret != 0)
 		return ret;
@@ -597,6 +638,8 @@ manasim_remove(struct rte_vdev_device *vdev)
 
 	if (eth_dev == NULL)
 		return 0; /* closed by the application already */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return rte_eth_dev_release_port(eth_dev);
 	port = eth_dev->data->port_id;
 	if (eth_dev->data->dev_started)
 		rte_eth_dev_stop(port);

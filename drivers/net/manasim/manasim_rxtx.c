@@ -96,7 +96,9 @@ ms_rx_generate(struct manasim_rxq *q, struct rte_mbuf **pkts, uint16_t n)
 	for (i = 0; i < n; i++) {
 		eh = rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *);
 		memset(eh, 0, MS_GEN_LEN);
-		rte_ether_addr_copy(&q->priv->eth_dev->data->mac_addrs[0], &eh->dst_addr);
+		/* By port id: priv->eth_dev is the primary's pointer, not a secondary's. */
+		rte_ether_addr_copy(&rte_eth_devices[q->priv->port_id].data->mac_addrs[0],
+				    &eh->dst_addr);
 		eh->ether_type = rte_cpu_to_be_16(MS_GEN_ETYPE);
 		pkts[i]->data_len = MS_GEN_LEN;
 		pkts[i]->pkt_len = MS_GEN_LEN;

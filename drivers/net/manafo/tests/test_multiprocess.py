@@ -5,7 +5,9 @@
 The primary testpmd forwards through manafo on queue 0; a secondary testpmd
 forwards on queue 1 (its bursts use the atomic guard); dpdk-proc-info reads
 the primary's xstats; a live drill moves TX to the synthetic path and back
-while both forward. (dpdk-pdump attaches to the port too, but captures
+while both forward; then, over the simulated VF, a service reset while the
+secondary forwards: its bursts go to the synthetic path and back to the VF
+(the VF's queues and their blocked state are shared). (dpdk-pdump attaches to the port too, but captures
 nothing on this machine even from a plain net_null port, so it is not
 checked here.) Secondary processes
 need hugepages: the test reserves them and gives them back, and skips
@@ -22,6 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dpdk_session import Checker, Telemetry, unique_prefix  # noqa: E402
 
 PMD = sys.argv[1]
+SIM = sys.argv[2] if len(sys.argv) > 2 else None
 HUGEPAGES = 512
 NR = "/proc/sys/vm/nr_hugepages"
 
@@ -52,11 +55,13 @@ def release_hugepages(state):
     open(NR, "w").write(str(old))
 
 
-def testpmd(prefix, proc, stdin):
+def testpmd(prefix, proc, stdin, vf="net_null_mp0"):
     cmd = ["stdbuf", "-o0", "dpdk-testpmd", "-d", PMD, "-l", "0,1", "-m", "256", "--no-pci",
            "--file-prefix", prefix, "--proc-type", proc]
+    if vf.startswith("net_manasim"):
+        cmd += ["-d", SIM]
     if proc == "primary":
-        cmd += ["--vdev", "net_manafo0,vf(net_null_mp0),synth(net_null_mp1)"]
+        cmd += ["--vdev", "net_manafo0,vf(%s),synth(net_null_mp1)" % vf]
     cmd += ["--", "-i", "--total-num-mbufs=16384", "--rxq=2", "--txq=2", "--num-procs=2",
             "--proc-id=%d" % (proc != "primary")]
     return subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE,
@@ -116,6 +121,67 @@ def run(c, prefix):
             px.get("drills") == 1, "the primary quit cleanly; 1 drill, 0 refused")
 
 
+def wait_for(pred, seconds):
+    deadline = time.monotonic() + seconds
+    while not pred() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return pred()
+
+
+def run_reset(c, prefix):
+    """A VF service reset while a secondary process forwards on queue 1."""
+    r_prim, w_prim = os.pipe()
+    prim = testpmd(prefix, "primary", r_prim, vf="net_manasim_mp0")
+    wp = os.fdopen(w_prim, "w")
+    tel = Telemetry(prefix, timeout=30)
+    wait_for(lambda: tel.query("/manafo/info,0").get("started") == 1, 30)
+    info = tel.query("/manafo/info,0")
+    vf, synth = info["vf"]["port"], info["synth"]["port"]
+    wp.write("start\n")
+    wp.flush()
+    r_sec, w_sec = os.pipe()
+    sec = testpmd(prefix, "secondary", r_sec, vf="net_manasim_mp0")
+    ws = os.fdopen(w_sec, "w")
+    time.sleep(2)
+    ws.write("start\n")
+    ws.flush()
+    time.sleep(1)
+
+    def q1_tx(port):
+        return tel.query("/ethdev/stats,%d" % port)["q_opackets"][1]
+    vf_q1, synth_q1 = q1_tx(vf), q1_tx(synth)
+    c.check(vf_q1 > 0 and synth_q1 == 0,
+            "reset: the secondary's queue 1 transmits on the VF (%d packets) before" % vf_q1)
+    inj = tel.query("/manasim/inject,%d,reset,300" % vf)
+    c.check(inj.get("accepted") == 1, "reset: injected in the primary (%s)" % inj)
+    recovered = wait_for(lambda: tel.query("/manafo/info,0")["counters"]
+                         .get("resets_absorbed", 0) >= 1 and
+                         tel.query("/manafo/info,0")["tx_path"] == "vf", 10)
+    synth_q1 = q1_tx(synth)
+    c.check(recovered, "reset: absorbed, TX back on the VF")
+    c.check(synth_q1 > 0, "reset: the secondary's queue 1 went to the synthetic path "
+            "meanwhile (%d packets)" % synth_q1)
+    before = q1_tx(vf)
+    time.sleep(0.5)
+    after = q1_tx(vf)
+    c.check(after > before, "reset: the secondary transmits on the VF again (%d -> %d)"
+            % (before, after))
+    ws.write("stop\nquit\n")
+    ws.flush()
+    sout, _ = sec.communicate(timeout=60)
+    rx = [int(n) for n in re.findall(r"RX-packets: (\d+)", sout)]
+    c.check(sec.returncode == 0 and rx and max(rx) > 0,
+            "reset: the secondary forwarded through it (%d packets) and quit cleanly"
+            % (max(rx) if rx else 0))
+    tel.close()
+    wp.write("stop\nshow port xstats 0\nquit\n")
+    wp.flush()
+    pout, _ = prim.communicate(timeout=60)
+    px = xstats_of(pout)
+    c.check(prim.returncode == 0 and px.get("tx_refused_packets", 1) == 0,
+            "reset: the primary quit cleanly, 0 packets refused")
+
+
 def main():
     if os.geteuid() != 0:
         print("skip: needs root to reserve hugepages for secondary processes")
@@ -127,6 +193,8 @@ def main():
     c = Checker()
     try:
         run(c, unique_prefix("mp"))
+        if SIM:
+            run_reset(c, unique_prefix("mpr"))
     finally:
         release_hugepages(state)
     return c.done()

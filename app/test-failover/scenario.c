@@ -84,7 +84,8 @@ scenario_event_str(const struct scn_event *e, char *buf, size_t len)
 		break;
 	case EV_TXHANG:
 		snprintf(buf, len, "txhang q%d %s/%s", e->queue,
-			 e->hang_kind == RTE_PMD_MANASIM_HANG_REFUSE ? "refuse" : "nocomplete",
+			 e->hang_kind == RTE_PMD_MANASIM_HANG_REFUSE ? "refuse" :
+			 e->hang_kind == RTE_PMD_MANASIM_HANG_NOCOMPLETE ? "nocomplete" : "slow",
 			 e->hang_scope == RTE_PMD_MANASIM_SCOPE_QUEUE ? "queue" : "device");
 		break;
 	case EV_LSC:
@@ -188,7 +189,7 @@ static int
 parse_param(const struct parse_ctx *c, struct scn_event *e, const char *key, const char *v)
 {
 	static const char *const outcomes[] = { "success", "failed", "nested" };
-	static const char *const hang_kinds[] = { "refuse", "nocomplete" };
+	static const char *const hang_kinds[] = { "refuse", "nocomplete", "slow" };
 	static const char *const scopes[] = { "queue", "device" };
 	static const char *const onoff[] = { "off", "on" };
 	int64_t x;
@@ -219,7 +220,7 @@ parse_param(const struct parse_ctx *c, struct scn_event *e, const char *key, con
 		e->queue = (int)x;
 	} else if (e->kind == EV_TXHANG && strcmp(key, "mode") == 0) {
 		if (parse_choice(v, hang_kinds, RTE_DIM(hang_kinds), &ch) != 0)
-			return perr(c, "mode=%s: expected refuse|nocomplete", v);
+			return perr(c, "mode=%s: expected refuse|nocomplete|slow", v);
 		e->hang_kind = (enum rte_pmd_manasim_hang_kind)ch;
 	} else if (e->kind == EV_TXHANG && strcmp(key, "scope") == 0) {
 		if (parse_choice(v, scopes, RTE_DIM(scopes), &ch) != 0)

@@ -113,7 +113,7 @@ struct __rte_cache_aligned manasim_txq {
 	struct manasim_priv *priv;
 	struct rte_ring *ring;		/* wire mode: <wire>_tx_<q> */
 	struct rte_eth_txconf conf;
-	struct rte_mbuf **held;		/* nocomplete hang: accepted, never completed */
+	struct rte_mbuf **held;		/* nocomplete/slow hang: accepted, not completed */
 	uint16_t nb_held;
 	/* Written by the polling lcore only. */
 	uint64_t pkts;
@@ -257,6 +257,8 @@ uint64_t manasim_now_ms(void);
 int manasim_args_parse(const char *name, const char *params, struct manasim_args *a);
 const char *manasim_kind_name(enum rte_pmd_manasim_kind k);
 int manasim_kind_parse(const char *s, enum rte_pmd_manasim_kind *k);
+const char *manasim_hang_kind_name(enum rte_pmd_manasim_hang_kind k);
+int manasim_hang_kind_parse(const char *s, enum rte_pmd_manasim_hang_kind *k);
 
 /* manasim_registry.c */
 struct manasim_reg *manasim_reg_get(const char *name);

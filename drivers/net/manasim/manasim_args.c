@@ -30,6 +30,12 @@ static const char *const ms_kind_names[RTE_PMD_MANASIM_KIND_MAX] = {
 	[RTE_PMD_MANASIM_LINK_FLAP] = "lsc",
 };
 
+static const char *const ms_hang_kind_names[] = {
+	[RTE_PMD_MANASIM_HANG_REFUSE] = "refuse",
+	[RTE_PMD_MANASIM_HANG_NOCOMPLETE] = "nocomplete",
+	[RTE_PMD_MANASIM_HANG_SLOW] = "slow",
+};
+
 struct ms_key {
 	const char *key;
 	int (*parse)(const char *val, struct manasim_args *a);
@@ -56,6 +62,29 @@ manasim_kind_parse(const char *s, enum rte_pmd_manasim_kind *k)
 	}
 	for (i = 0; i < RTE_DIM(ms_kind_names); i++) {
 		if (strcmp(s, ms_kind_names[i]) == 0) {
+			*k = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* NULL for a value that is not a hang kind. */
+const char *
+manasim_hang_kind_name(enum rte_pmd_manasim_hang_kind k)
+{
+	if ((unsigned int)k >= RTE_DIM(ms_hang_kind_names))
+		return NULL;
+	return ms_hang_kind_names[k];
+}
+
+int
+manasim_hang_kind_parse(const char *s, enum rte_pmd_manasim_hang_kind *k)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(ms_hang_kind_names); i++) {
+		if (strcmp(s, ms_hang_kind_names[i]) == 0) {
 			*k = i;
 			return 0;
 		}
@@ -151,13 +180,7 @@ ms_p_hang_queue(const char *val, struct manasim_args *a)
 static int
 ms_p_hang_kind(const char *val, struct manasim_args *a)
 {
-	if (strcmp(val, "refuse") == 0)
-		a->hang_kind = RTE_PMD_MANASIM_HANG_REFUSE;
-	else if (strcmp(val, "nocomplete") == 0)
-		a->hang_kind = RTE_PMD_MANASIM_HANG_NOCOMPLETE;
-	else
-		return -EINVAL;
-	return 0;
+	return manasim_hang_kind_parse(val, &a->hang_kind);
 }
 
 static int
@@ -222,7 +245,7 @@ static const struct ms_key ms_keys[] = {
 	{ "outcome", ms_p_outcome, "success|failed|nested|rmv|txhang|lsc" },
 	{ "return_ms", ms_p_return, "-1 (never) or 0..86400000" },
 	{ "hang_queue", ms_p_hang_queue, "-1 (all) or 0..15" },
-	{ "hang_kind", ms_p_hang_kind, "refuse|nocomplete" },
+	{ "hang_kind", ms_p_hang_kind, "refuse|nocomplete|slow" },
 	{ "hang_scope", ms_p_hang_scope, "queue|device" },
 	{ "monitor", ms_p_monitor, "0|1" },
 	{ "wire", ms_p_wire, "1..20 chars of [A-Za-z0-9_-]" },

@@ -655,5 +655,5 @@ RTE_PMD_REGISTER_VDEV(net_manasim, manasim_vdev_drv);
 RTE_PMD_REGISTER_PARAM_STRING(net_manasim,
 	"reset_at_ms=<ms> reset_every_ms=<ms> reset_ms=<ms> count=<n> "
 	"outcome=success|failed|nested|rmv|txhang|lsc return_ms=<ms|-1> "
-	"hang_queue=<q|-1> hang_kind=refuse|nocomplete hang_scope=queue|device "
+	"hang_queue=<q|-1> hang_kind=refuse|nocomplete|slow hang_scope=queue|device "
 	"monitor=0|1 wire=<name> mac=<xx:xx:xx:xx:xx:xx> full_ops=0|1 rx_source=0|1");

@@ -181,7 +181,7 @@ ms_tx_hang(struct manasim_priv *priv, const struct rte_pmd_manasim_event *ev)
 	rte_spinlock_unlock(&priv->lock);
 	manasim_cnt_add(&priv->cnt.tx_hangs, 1);
 	MS_LOG(WARNING, "%s: TX hang (%s, repaired by %s restart) on %u queue(s)", priv->name,
-	       ev->hang_kind == RTE_PMD_MANASIM_HANG_REFUSE ? "refuse" : "nocomplete",
+	       manasim_hang_kind_name(ev->hang_kind),
 	       ev->hang_kind == RTE_PMD_MANASIM_HANG_REFUSE &&
 	       ev->hang_scope == RTE_PMD_MANASIM_SCOPE_DEVICE ? "device" : "queue", hung);
 	ms_ev_idle(priv);
@@ -530,8 +530,7 @@ manasim_event_check(const struct manasim_priv *priv, const struct rte_pmd_manasi
 	    ev->return_ms < -1 || ev->return_ms > 24LL * 3600 * 1000 ||
 	    (ev->monitor != 0 && ev->monitor != 1) ||
 	    ev->hang_queue < -1 || ev->hang_queue >= MANASIM_MAX_QUEUES ||
-	    (ev->hang_kind != RTE_PMD_MANASIM_HANG_REFUSE &&
-	     ev->hang_kind != RTE_PMD_MANASIM_HANG_NOCOMPLETE) ||
+	    manasim_hang_kind_name(ev->hang_kind) == NULL ||
 	    (ev->hang_scope != RTE_PMD_MANASIM_SCOPE_QUEUE &&
 	     ev->hang_scope != RTE_PMD_MANASIM_SCOPE_DEVICE))
 		return -EINVAL;

@@ -144,24 +144,6 @@ manasim_rx_burst(void *qp, struct rte_mbuf **pkts, uint16_t n)
 	return nb;
 }
 
-/* Hung queue: refuse everything, or hold up to nb_desc packets forever. */
-static uint16_t
-ms_tx_hung(struct manasim_txq *q, struct rte_mbuf **pkts, uint16_t n, uint32_t hang)
-{
-	uint16_t room, k;
-
-	if (hang == 1 + RTE_PMD_MANASIM_HANG_REFUSE) {
-		MANAFO_COUNTER_ADD(q->refused_hang, n);
-		return 0;
-	}
-	room = q->nb_desc - q->nb_held;
-	k = RTE_MIN(room, n);
-	memcpy(&q->held[q->nb_held], pkts, k * sizeof(*pkts));
-	__atomic_store_n(&q->nb_held, q->nb_held + k, __ATOMIC_RELEASE);
-	MANAFO_COUNTER_ADD(q->refused_hang, n - k);
-	return k;
-}
-
 static uint16_t
 ms_tx_wire(struct manasim_txq *q, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -179,14 +161,12 @@ ms_tx_wire(struct manasim_txq *q, struct rte_mbuf **pkts, uint16_t n)
 	return sent;
 }
 
+/* A healthy queue: the packets leave (wire ring, or freed). */
 static uint16_t
-ms_tx(struct manasim_txq *q, struct rte_mbuf **pkts, uint16_t n)
+ms_tx_out(struct manasim_txq *q, struct rte_mbuf **pkts, uint16_t n)
 {
-	uint32_t hang = __atomic_load_n(&q->hang, __ATOMIC_RELAXED);
 	uint16_t i;
 
-	if (unlikely(hang != 0))
-		return ms_tx_hung(q, pkts, n, hang);
 	if (unlikely(!ms_link_up(q->priv))) {
 		/* Carrier lost: the NIC drops what it is given. */
 		rte_pktmbuf_free_bulk(pkts, n);
@@ -200,6 +180,43 @@ ms_tx(struct manasim_txq *q, struct rte_mbuf **pkts, uint16_t n)
 	rte_pktmbuf_free_bulk(pkts, n);
 	MANAFO_COUNTER_ADD(q->pkts, n);
 	return n;
+}
+
+/*
+ * Hung queue: refuse everything, or hold up to nb_desc packets, forever
+ * (nocomplete) or completing the oldest one per call (slow). Only this
+ * lcore touches held[]; tx_descriptor_status reads nb_held from others.
+ */
+static uint16_t
+ms_tx_hung(struct manasim_txq *q, struct rte_mbuf **pkts, uint16_t n, uint32_t hang)
+{
+	uint16_t room, k;
+
+	if (hang == 1 + RTE_PMD_MANASIM_HANG_REFUSE) {
+		MANAFO_COUNTER_ADD(q->refused_hang, n);
+		return 0;
+	}
+	if (hang == 1 + RTE_PMD_MANASIM_HANG_SLOW && q->nb_held != 0 &&
+	    ms_tx_out(q, q->held, 1) == 1) {
+		memmove(q->held, q->held + 1, (q->nb_held - 1) * sizeof(*q->held));
+		__atomic_store_n(&q->nb_held, q->nb_held - 1, __ATOMIC_RELEASE);
+	}
+	room = q->nb_desc - q->nb_held;
+	k = RTE_MIN(room, n);
+	memcpy(&q->held[q->nb_held], pkts, k * sizeof(*pkts));
+	__atomic_store_n(&q->nb_held, q->nb_held + k, __ATOMIC_RELEASE);
+	MANAFO_COUNTER_ADD(q->refused_hang, n - k);
+	return k;
+}
+
+static uint16_t
+ms_tx(struct manasim_txq *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint32_t hang = __atomic_load_n(&q->hang, __ATOMIC_RELAXED);
+
+	if (unlikely(hang != 0))
+		return ms_tx_hung(q, pkts, n, hang);
+	return ms_tx_out(q, pkts, n);
 }
 
 uint16_t
@@ -222,8 +239,8 @@ manasim_tx_burst(void *qp, struct rte_mbuf **pkts, uint16_t n)
 
 /*
  * Offsets count from the ring tail (0: next slot the driver fills); the
- * held packets of a nocomplete hang occupy the slots just behind it, so
- * the last nb_held offsets are FULL. A full ring makes offset 0 FULL.
+ * held packets of a nocomplete or slow hang occupy the slots just behind
+ * it, so the last nb_held offsets are FULL. A full ring makes offset 0 FULL.
  */
 int
 manasim_tx_descriptor_status(void *qp, uint16_t offset)

@@ -62,6 +62,13 @@ enum rte_pmd_manasim_hang_kind {
 	 * held, tx_burst returns 0.
 	 */
 	RTE_PMD_MANASIM_HANG_NOCOMPLETE,
+	/**
+	 * Slow, not stopped: tx_burst holds packets as with NOCOMPLETE, but
+	 * each call first completes (sends) the oldest held packet. The
+	 * completions keep moving, far slower than the packets come, until
+	 * the ring is full; then one packet is accepted per call.
+	 */
+	RTE_PMD_MANASIM_HANG_SLOW,
 };
 
 /** What repairs a TX hang of kind RTE_PMD_MANASIM_HANG_REFUSE. */

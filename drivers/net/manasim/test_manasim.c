@@ -417,7 +417,7 @@ test_bad_devargs(void)
 	static const char *const bad[] = {
 		"reset_ms=abc", "foo=1", "outcome=explode", "hang_queue=16", "reset_ms=-5",
 		"mac=01:00:5e:00:00:01", "wire=w,rx_source=1", "reset_ms=5,reset_ms=6",
-		"monitor=2", "hang_kind=slow", "wire=this_name_is_way_too_long_for_a_ring",
+		"monitor=2", "hang_kind=stuck", "wire=this_name_is_way_too_long_for_a_ring",
 		"return_ms=-2", "count=x",
 	};
 	unsigned int i;
@@ -673,12 +673,25 @@ test_rmv_monitor(void)
 	      left == RTE_PMD_MANASIM_NEVER, "never returns (return_ms=-1)");
 }
 
+/* Descriptors a TX queue reports in flight (FULL), over every offset. */
+static unsigned int
+tx_full(uint16_t port, uint16_t q)
+{
+	unsigned int off, n = 0;
+
+	for (off = 0; off < NB_DESC; off++)
+		n += rte_eth_tx_descriptor_status(port, q, off) == RTE_ETH_TX_DESC_FULL;
+	return n;
+}
+
 static void
 test_txhang(void)
 {
 	struct rte_pmd_manasim_counters c;
 	struct rte_pmd_manasim_info info;
 	struct rte_pmd_manasim_event ev;
+	struct rte_eth_stats st;
+	uint64_t opackets0;
 	unsigned int avail0;
 	uint16_t port, got = 0;
 	bool untouched;
@@ -737,8 +750,48 @@ test_txhang(void)
 	CHECK(tx_n(port, 0, 8, NULL) == 8, "queue 0 repaired");
 	counters(port, &c);
 	CHECK(c.tx_hangs == 3 && c.tx_hang_dropped == NB_DESC, "tx_hangs 3, dropped %u", NB_DESC);
+
+	printf("# TX hang, slow: the oldest held packet completes at each tx_burst call\n");
+	CHECK(rte_pmd_manasim_event_init(port, RTE_PMD_MANASIM_TX_HANG, &ev) == 0, "init");
+	ev.hang_kind = RTE_PMD_MANASIM_HANG_SLOW;
+	ev.hang_queue = 0;
+	avail0 = rte_mempool_avail_count(mp);
+	CHECK(rte_eth_stats_get(port, &st) == 0, "stats");
+	opackets0 = st.opackets;
+	CHECK(rte_pmd_manasim_inject(port, &ev) == 0, "inject");
+	for (i = 0; i < 500 && (rte_pmd_manasim_info_get(port, &info) != 0 ||
+				 info.tx_hung_mask != 1); i++)
+		sleep_ms(2);
+	CHECK(info.tx_hung_mask == 1, "queue 0 is slow");
+	CHECK(tx_n(port, 0, 32, NULL) == 32 && tx_full(port, 0) == 32 &&
+	      rte_eth_tx_descriptor_status(port, 0, NB_DESC - 32) == RTE_ETH_TX_DESC_FULL &&
+	      rte_eth_tx_descriptor_status(port, 0, NB_DESC - 33) == RTE_ETH_TX_DESC_DONE,
+	      "1st call: 32 accepted, none completed: the last 32 offsets FULL");
+	CHECK(tx_n(port, 0, 32, NULL) == 32 && tx_full(port, 0) == 63,
+	      "2nd call: the oldest completed, 32 accepted: 63 FULL");
+	CHECK(tx_n(port, 0, 32, NULL) == 2 && tx_full(port, 0) == NB_DESC,
+	      "3rd call: one completed, 2 accepted: the ring (%u) is full", NB_DESC);
+	CHECK(tx_n(port, 0, 32, NULL) == 1 && tx_full(port, 0) == NB_DESC,
+	      "4th call: one completed, one accepted");
+	CHECK(rte_eth_stats_get(port, &st) == 0 && st.opackets - opackets0 == 3,
+	      "3 packets sent (opackets +%" PRIu64 ")", st.opackets - opackets0);
+	CHECK(rte_mempool_avail_count(mp) == avail0 - NB_DESC, "the port holds %u mbufs",
+	      NB_DESC);
+	CHECK(rte_eth_dev_tx_queue_stop(port, 0) == 0 && rte_eth_dev_tx_queue_start(port, 0) == 0,
+	      "queue 0 stop/start");
+	CHECK(rte_mempool_avail_count(mp) == avail0 && tx_full(port, 0) == 0,
+	      "held mbufs freed, no descriptor FULL");
+	CHECK(tx_n(port, 0, 8, NULL) == 8 && tx_full(port, 0) == 0, "queue 0 repaired");
+	counters(port, &c);
+	CHECK(c.tx_hangs == 4 && c.tx_hang_dropped == 2 * NB_DESC, "tx_hangs 4, dropped %u",
+	      2 * NB_DESC);
 	CHECK(ev_count() == 0, "a TX hang emits no ethdev event");
 	port_drop("net_manasim_hang");
+
+	port = port_make("net_manasim_slow", "hang_kind=slow", 1, false);
+	CHECK(rte_pmd_manasim_event_init(port, RTE_PMD_MANASIM_TX_HANG, &ev) == 0 &&
+	      ev.hang_kind == RTE_PMD_MANASIM_HANG_SLOW, "devarg hang_kind=slow");
+	port_drop("net_manasim_slow");
 }
 
 static void

@@ -205,20 +205,45 @@ struct manafo_counters {
 	uint64_t quiesce_slow;
 };
 
-/* Watchdog evidence per TX queue, kept by the control thread. */
+/* Whether the VF can tell the watchdog what a TX queue has outstanding. */
+enum manafo_wd_desc {
+	MANAFO_WD_DESC_UNKNOWN,		/* not asked since the VF (re)started */
+	MANAFO_WD_DESC_OK,
+	MANAFO_WD_DESC_NONE,		/* cannot tell: the refusal rule alone */
+};
+
+/*
+ * Watchdog evidence per TX queue, kept by the control thread: for each
+ * rule, the counters when it last saw progress (0 ns: no baseline yet).
+ */
 struct manafo_txwd {
+	/* refusal rule: progress is a packet accepted */
 	uint64_t offered;
 	uint64_t accepted;
-	uint64_t since_ns;		/* last progress seen */
+	uint64_t since_ns;
+	/* completion rule: progress is a descriptor completed */
+	uint64_t c_offered;
+	uint64_t c_accepted;
+	int64_t completed;		/* accepted - outstanding */
+	uint64_t c_since_ns;
+	enum manafo_wd_desc desc;
+};
+
+/* Which watchdog rule found a queue hung. */
+enum manafo_hang_rule {
+	MANAFO_HANG_NONE,
+	MANAFO_HANG_REFUSED,		/* offered, nothing accepted */
+	MANAFO_HANG_NO_COMPLETIONS,	/* outstanding, nothing completed */
 };
 
 struct manafo_hang {
 	uint64_t when_ns;
 	uint16_t qid;
-	uint64_t offered;
+	enum manafo_hang_rule rule;
+	uint64_t offered;		/* since the rule last saw progress */
 	uint64_t accepted;
 	uint64_t stalled_ms;
-	int outstanding;
+	int outstanding;		/* -1: the VF cannot tell */
 };
 
 struct manafo_drill {
@@ -275,6 +300,7 @@ struct manafo_priv {
 	uint32_t tx_hang_repairs;	/* failed repairs in the window */
 	uint64_t tx_hang_window_ns;
 	struct manafo_txwd *txwd;
+	uint32_t txwd_vf_gen;		/* the VF attach the evidence is about */
 	struct manafo_hang last_hang;
 	struct manafo_drill drill;
 	TAILQ_ENTRY(manafo_priv) next;
@@ -392,6 +418,8 @@ void manafo_hotplug_arm(struct manafo_priv *priv, enum manafo_role role, uint32_
 
 /* manafo_watchdog.c */
 void manafo_watchdog_arm(struct manafo_priv *priv);
+void manafo_watchdog_start(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock);
+const char *manafo_hang_rule_name(enum manafo_hang_rule rule);
 void manafo_watchdog_check(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock);
 
 /* manafo_telemetry.c */

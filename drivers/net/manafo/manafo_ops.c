@@ -823,7 +823,7 @@ manafo_dev_start(struct rte_eth_dev *dev)
 			manafo_sub_set_state(priv, vf, MANAFO_SUB_STANDBY, MANAFO_CAUSE_RESET);
 		priv->on_synth_since_ns = manafo_now_ns();
 	}
-	manafo_watchdog_arm(priv);
+	manafo_watchdog_start(priv);
 	manafo_link_refresh(priv);
 	manafo_mutex_unlock(&priv->lock);
 	set_queue_state(dev, RTE_ETH_QUEUE_STATE_STARTED);

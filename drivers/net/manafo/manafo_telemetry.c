@@ -157,6 +157,7 @@ tel_last(const struct manafo_priv *priv)
 	manafo_tel_dict_u64(c, "failover_latency_us", priv->cnt.last_failover_ns / 1000);
 	manafo_tel_dict_u64(c, "failback_latency_us", priv->cnt.last_failback_ns / 1000);
 	rte_tel_data_add_dict_int(c, "hang_queue", h->when_ns ? h->qid : -1);
+	rte_tel_data_add_dict_string(c, "hang_rule", manafo_hang_rule_name(h->rule));
 	manafo_tel_dict_u64(c, "hang_offered", h->offered);
 	manafo_tel_dict_u64(c, "hang_accepted", h->accepted);
 	manafo_tel_dict_u64(c, "hang_stalled_ms", h->stalled_ms);

@@ -4,14 +4,19 @@
 
 /*
  * TX watchdog over manasim's TX-hang mode: a hung VF TX queue is detected
- * within tx_timeout_ms and one check period, traffic moves to the synthetic
- * path, the queue is repaired (queue restart, then device restart), and a VF
- * that keeps hanging is given up. Idle and slow queues never trip.
+ * within tx_timeout_ms and one check period, by either rule (refusals, or
+ * completions that stopped while the ring is far from full), traffic moves
+ * to the synthetic path, the queue is repaired (queue restart, then device
+ * restart), and a VF that keeps hanging is given up. Idle queues, slow
+ * queues and queues whose completions crawl but move never trip.
  */
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <rte_bus_vdev.h>
@@ -27,6 +32,10 @@
 
 #define TIMEOUT_MS 200
 #define PERIOD_MS (TIMEOUT_MS / 4)
+#define NB_DESC 512
+/* Light traffic: a ring of NB_DESC takes seconds to fill at this rate. */
+#define LIGHT_N 4
+#define LIGHT_GAP_MS 20
 
 static struct rte_mempool *mp;
 
@@ -109,18 +118,103 @@ traffic(struct wd_env *e, unsigned int ms, unsigned int n, unsigned int gap_ms)
 	}
 }
 
+/* Bursts of n every gap_ms until counter reaches want: 1, or 0 after ms. */
 static int
-traffic_until(struct wd_env *e, const char *counter, uint64_t want, unsigned int ms)
+traffic_until_n(struct wd_env *e, const char *counter, uint64_t want, unsigned int ms,
+		unsigned int n, unsigned int gap_ms)
 {
 	uint64_t end = now_ms() + ms;
 
 	while (now_ms() < end) {
-		app_burst(e, 8);
+		app_burst(e, n);
 		if (xstat(e, counter) >= want)
 			return 1;
-		usleep(1000);
+		usleep(gap_ms * 1000);
 	}
 	return 0;
+}
+
+static int
+traffic_until(struct wd_env *e, const char *counter, uint64_t want, unsigned int ms)
+{
+	return traffic_until_n(e, counter, want, ms, 8, 1);
+}
+
+/* ---- /manafo/info through this process's telemetry socket ---- */
+
+static int tel_fd = -1;
+
+static int
+tel_connect(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char buf[1024];
+	uint64_t end = now_ms() + 5000;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/dpdk_telemetry.v2",
+		 rte_eal_get_runtime_dir());
+	tel_fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	if (tel_fd < 0)
+		return -1;
+	while (connect(tel_fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		if (now_ms() > end)
+			return -1;
+		usleep(10000);
+	}
+	/* The greeting: {"version": ..., "pid": ..., "max_output_len": ...} */
+	return recv(tel_fd, buf, sizeof(buf), 0) > 0 ? 0 : -1;
+}
+
+static char reply[1 << 16];
+
+static const char *
+tel_info(const struct wd_env *e)
+{
+	char cmd[64];
+	ssize_t n;
+
+	reply[0] = '\0';
+	if (tel_fd < 0 && tel_connect() != 0)
+		return reply;
+	snprintf(cmd, sizeof(cmd), "/manafo/info,%u", e->port);
+	if (send(tel_fd, cmd, strlen(cmd), 0) < 0)
+		return reply;
+	n = recv(tel_fd, reply, sizeof(reply) - 1, 0);
+	reply[n > 0 ? n : 0] = '\0';
+	return reply;
+}
+
+/* "key":<int> of a telemetry reply, or INT64_MIN. */
+static int64_t
+tel_int(const char *r, const char *key)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(r, pat);
+	return p == NULL ? INT64_MIN : strtoll(p + strlen(pat), NULL, 10);
+}
+
+/* "key":"<string>" of a telemetry reply, or "" (at most len - 1 chars). */
+static const char *
+tel_str(const char *r, const char *key, char *buf, size_t len)
+{
+	char pat[64];
+	const char *p, *q;
+
+	buf[0] = '\0';
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	p = strstr(r, pat);
+	if (p == NULL)
+		return buf;
+	p += strlen(pat);
+	q = strchr(p, '"');
+	if (q != NULL && (size_t)(q - p) < len) {
+		memcpy(buf, p, q - p);
+		buf[q - p] = '\0';
+	}
+	return buf;
 }
 
 static int
@@ -141,7 +235,7 @@ wd_create(struct wd_env *e, const char *tag, const char *extra)
 	    rte_eth_dev_get_port_by_name(e->name, &e->port) != 0 ||
 	    rte_eth_dev_configure(e->port, 1, 1, &conf) != 0 ||
 	    rte_eth_rx_queue_setup(e->port, 0, 512, 0, NULL, mp) != 0 ||
-	    rte_eth_tx_queue_setup(e->port, 0, 512, 0, NULL) != 0 ||
+	    rte_eth_tx_queue_setup(e->port, 0, NB_DESC, 0, NULL) != 0 ||
 	    rte_eth_dev_start(e->port) != 0) {
 		printf("FAIL cannot create %s\n", args);
 		failed++;
@@ -158,6 +252,31 @@ wd_destroy(struct wd_env *e)
 	rte_eth_dev_stop(e->port);
 	rte_eth_dev_close(e->port);
 	rte_vdev_uninit(e->name);
+}
+
+/* Descriptors the VF reports in flight on queue 0, over every offset. */
+static unsigned int
+vf_outstanding(const struct wd_env *e)
+{
+	uint16_t vf = state(e).vf.port_id, off;
+	struct rte_eth_txq_info qi;
+	unsigned int n = 0;
+
+	if (rte_eth_tx_queue_info_get(vf, 0, &qi) != 0)
+		return 0;
+	for (off = 0; off < qi.nb_desc; off++)
+		n += rte_eth_tx_descriptor_status(vf, 0, off) == RTE_ETH_TX_DESC_FULL;
+	return n;
+}
+
+static struct rte_pmd_manasim_counters
+vf_counters(const struct wd_env *e)
+{
+	struct rte_pmd_manasim_counters c;
+
+	memset(&c, 0, sizeof(c));
+	rte_pmd_manasim_counters_get(state(e).vf.port_id, &c);
+	return c;
 }
 
 static int
@@ -231,7 +350,7 @@ test_nocomplete_hang(void)
 {
 	struct wd_env e;
 
-	printf("-- completions stop: the VF accepts until its ring is full, then refuses\n");
+	printf("-- completions stop under heavy traffic: the VF ring fills, then refuses\n");
 	if (wd_create(&e, "wn", "") < 0)
 		return;
 	traffic(&e, 50, 8, 1);
@@ -239,6 +358,96 @@ test_nocomplete_hang(void)
 	CHECK(traffic_until(&e, "tx_hangs", 1, 4000), "hang detected");
 	traffic(&e, 100, 8, 1);
 	CHECK(state(&e).tx_path == RTE_PMD_MANAFO_PATH_VF, "repaired; TX back on the VF");
+	wd_destroy(&e);
+}
+
+static void
+test_completion_stall(void)
+{
+	struct rte_pmd_manasim_counters c;
+	struct rte_pmd_manafo_state st;
+	uint64_t t0, detect_ms, refused0, synth0;
+	int64_t outstanding, accepted, stalled;
+	struct wd_env e;
+	const char *r;
+	char rule[32];
+
+	printf("-- completions stop under light traffic (the VF ring never fills): "
+	       "the completion rule finds it\n");
+	if (wd_create(&e, "wc", "") < 0)
+		return;
+	traffic(&e, 100, LIGHT_N, LIGHT_GAP_MS);
+	st = state(&e);
+	refused0 = st.tx_refused;
+	synth0 = st.synth.tx_packets;
+	t0 = now_ms();
+	CHECK(hang(&e, RTE_PMD_MANASIM_HANG_NOCOMPLETE, RTE_PMD_MANASIM_SCOPE_QUEUE) == 0,
+	      "no-completion hang injected on VF queue 0 (%u descriptors)", NB_DESC);
+	CHECK(traffic_until_n(&e, "tx_hangs", 1, 3 * TIMEOUT_MS, LIGHT_N, LIGHT_GAP_MS),
+	      "hang detected, %u packets every %u ms", LIGHT_N, LIGHT_GAP_MS);
+	detect_ms = now_ms() - t0;
+	CHECK(detect_ms <= TIMEOUT_MS + PERIOD_MS + 100,
+	      "detected in %" PRIu64 " ms (tx_timeout_ms %u + one check period %u + 100 ms "
+	      "scheduling)", detect_ms, TIMEOUT_MS, PERIOD_MS);
+	r = tel_info(&e);
+	tel_str(r, "hang_rule", rule, sizeof(rule));
+	outstanding = tel_int(r, "hang_outstanding");
+	accepted = tel_int(r, "hang_accepted");
+	stalled = tel_int(r, "hang_stalled_ms");
+	CHECK(strcmp(rule, "no completions") == 0, "/manafo/info: hang_rule \"%s\"", rule);
+	CHECK(outstanding > 0 && outstanding < NB_DESC && accepted > 0 && stalled >= TIMEOUT_MS,
+	      "/manafo/info: %" PRId64 " of %u descriptors outstanding; the VF accepted %" PRId64
+	      " packets and completed none in %" PRId64 " ms", outstanding, NB_DESC, accepted,
+	      stalled);
+	c = vf_counters(&e);
+	CHECK(c.tx_refused_hang == 0, "the VF never refused a packet: the refusal rule could "
+	      "not have fired");
+	traffic(&e, 100, LIGHT_N, LIGHT_GAP_MS);
+	st = state(&e);
+	c = vf_counters(&e);
+	CHECK(st.tx_path == RTE_PMD_MANAFO_PATH_VF && xstat(&e, "tx_hang_repairs_light") == 1 &&
+	      xstat(&e, "tx_hang_repairs_full") == 0,
+	      "queue restart repaired it (%" PRIu64 " packets it held dropped); TX back on the VF",
+	      c.tx_hang_dropped);
+	CHECK(st.tx_refused == refused0 && e.nb_held == 0 && e.accepted == e.offered,
+	      "0 packets refused or pushed back to the application (%" PRIu64 " offered, %"
+	      PRIu64 " of them on the synthetic path)", e.offered, st.synth.tx_packets - synth0);
+	traffic(&e, 3 * TIMEOUT_MS, LIGHT_N, LIGHT_GAP_MS);
+	CHECK(xstat(&e, "tx_hangs") == 1, "no further hang after the repair");
+	wd_destroy(&e);
+}
+
+static void
+test_slow_completions(void)
+{
+	struct rte_eth_stats vs0, vs1;
+	unsigned int out;
+	struct wd_env e;
+	uint16_t vf;
+
+	printf("-- completions crawl but move (one per burst) for 3 x tx_timeout_ms: "
+	       "never a hang\n");
+	if (wd_create(&e, "wl", "") < 0)
+		return;
+	traffic(&e, 100, LIGHT_N, LIGHT_GAP_MS);
+	vf = state(&e).vf.port_id;
+	rte_eth_stats_get(vf, &vs0);
+	CHECK(hang(&e, RTE_PMD_MANASIM_HANG_SLOW, RTE_PMD_MANASIM_SCOPE_QUEUE) == 0,
+	      "slow-completion mode injected on VF queue 0");
+	traffic(&e, 3 * TIMEOUT_MS, LIGHT_N, LIGHT_GAP_MS);
+	out = vf_outstanding(&e);
+	rte_eth_stats_get(vf, &vs1);
+	CHECK(out > 2 * LIGHT_N && out < NB_DESC && vs1.opackets - vs0.opackets > 3 * LIGHT_N,
+	      "slow but moving: %u descriptors outstanding and growing, %" PRIu64
+	      " packets completed meanwhile", out, vs1.opackets - vs0.opackets);
+	CHECK(xstat(&e, "tx_hangs") == 0 && state(&e).tx_path == RTE_PMD_MANAFO_PATH_VF,
+	      "no hang in %u ms; TX stayed on the VF", 3 * TIMEOUT_MS);
+	/* This VF completes only when given more: idle, its descriptors stay out. */
+	traffic(&e, 3 * TIMEOUT_MS, 0, 10);
+	out = vf_outstanding(&e);
+	CHECK(out > 0 && xstat(&e, "tx_hangs") == 0,
+	      "then idle for %u ms with %u descriptors outstanding: no hang", 3 * TIMEOUT_MS,
+	      out);
 	wd_destroy(&e);
 }
 
@@ -299,8 +508,12 @@ main(int argc, char **argv)
 	test_queue_hang();
 	test_device_hang();
 	test_nocomplete_hang();
+	test_completion_stall();
+	test_slow_completions();
 	test_escalation();
 	test_idle_and_slow();
+	if (tel_fd >= 0)
+		close(tel_fd);
 	rte_mempool_free(mp);
 	rte_eal_cleanup();
 	printf("%d passed, %d failed\n", passed, failed);

@@ -184,18 +184,27 @@ resources(void)
 	return r;
 }
 
-/* Threads may take a moment to exit after the last close: wait for them. */
+/*
+ * Threads may take a moment to exit after the last close, and what a
+ * detached thread or a running alarm callback holds is freed when it ends:
+ * wait for them, and say when the wait was needed.
+ */
 static void
 check_resources(const char *when, const struct resources *before)
 {
-	struct resources after = resources();
-	uint64_t end = now_ms() + 3000;
+	struct resources after = resources(), first = after;
+	uint64_t start = now_ms(), end = start + 3000;
 
-	while ((after.threads != before->threads || after.fds != before->fds) &&
-	       now_ms() < end) {
+	while ((after.threads != before->threads || after.fds != before->fds ||
+		after.heap != before->heap) && now_ms() < end) {
 		sleep_us(10000);
 		after = resources();
 	}
+	if (now_ms() - start >= 10)
+		printf("     %s: resources settled after %" PRIu64 " ms (at first: %+d threads, "
+		       "%+d fds, %+" PRId64 " heap bytes)\n", when, now_ms() - start,
+		       first.threads - before->threads, first.fds - before->fds,
+		       (int64_t)first.heap - (int64_t)before->heap);
 #ifndef STORM_TSAN
 	/* (Not under TSan: its symbolizer keeps two pipes once it reported.) */
 	CHECK(after.fds == before->fds, "%s: file descriptors %d before, %d after", when,

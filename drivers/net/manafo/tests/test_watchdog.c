@@ -311,8 +311,8 @@ test_queue_hang(void)
 	CHECK(traffic_until(&e, "tx_hangs", 1, 3 * TIMEOUT_MS), "hang detected");
 	detect_ms = now_ms() - t0;
 	CHECK(detect_ms <= TIMEOUT_MS + PERIOD_MS + 100,
-	      "detected in %lu ms (tx_timeout_ms %u + one check period %u + 100 ms scheduling)", detect_ms,
-	      TIMEOUT_MS, PERIOD_MS);
+	      "detected in %" PRIu64 " ms (tx_timeout_ms %u + one check period %u + 100 ms "
+	      "scheduling)", detect_ms, TIMEOUT_MS, PERIOD_MS);
 	traffic(&e, 100, 8, 1);
 	st = state(&e);
 	CHECK(st.tx_path == RTE_PMD_MANAFO_PATH_VF && xstat(&e, "tx_hang_repairs_light") == 1 &&

@@ -54,14 +54,24 @@ manafo_cause_name(enum manafo_cause cause)
 	return (unsigned int)cause < RTE_DIM(names) ? names[cause] : "?";
 }
 
-/* The control thread and the device-event callback live while ports do. */
+/*
+ * The control thread and the device-event callback live while ports do.
+ * The ethdev event callbacks, once registered, stay for the life of the
+ * process: ethdev cannot always take an RTE_ETH_ALL callback back (see
+ * manafo_event.c), and with no port in the registry they do nothing.
+ */
 static int
 manafo_port_get(void)
 {
+	static bool events_registered;
 	int ret = 0;
 
 	pthread_mutex_lock(&ports_lock);
-	if (nb_ports == 0) {
+	if (!events_registered) {
+		ret = manafo_event_register();
+		events_registered = ret == 0;
+	}
+	if (ret == 0 && nb_ports == 0) {
 		ret = manafo_ctrl_get();
 		if (ret == 0) {
 			ret = manafo_dev_event_register();
@@ -181,14 +191,13 @@ manafo_create(struct rte_vdev_device *vdev, const struct manafo_args *args)
 		ret = manafo_port_get();
 	if (ret < 0)
 		goto fail_early;
-	ret = manafo_event_register(priv);
-	if (ret < 0)
-		goto fail_port;
+	/* In the registry first: it routes the sub-devices' events from their probe on. */
+	manafo_registry_add(priv);
 	manafo_mutex_lock(&priv->lock);
 	ret = manafo_attach_all(priv);
 	manafo_mutex_unlock(&priv->lock);
 	if (ret < 0)
-		goto fail_events;
+		goto fail_registry;
 	ret = manafo_port_mac(priv);
 	if (ret < 0)
 		goto fail_attach;
@@ -196,7 +205,7 @@ manafo_create(struct rte_vdev_device *vdev, const struct manafo_args *args)
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV |
 				RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
 	manafo_set_burst(dev, priv->guard != MANAFO_GUARD_MEMBARRIER);
-	manafo_registry_add(priv);
+	manafo_registry_publish(priv);
 	rte_eth_dev_probing_finish(dev);
 	if (manafo_args_has(&priv->args, MANAFO_VF) &&
 	    priv->sub[MANAFO_VF].state == MANAFO_SUB_ABSENT)
@@ -212,10 +221,9 @@ fail_attach:
 	manafo_sub_detach(priv, MANAFO_VF, false);
 	manafo_sub_detach(priv, MANAFO_SYNTH, false);
 	manafo_mutex_unlock(&priv->lock);
-fail_events:
-	manafo_event_unregister(priv);
+fail_registry:
+	manafo_registry_del(priv);
 	manafo_ctrl_forget(priv);
-fail_port:
 	manafo_port_put();
 fail_early:
 	if (priv->owner.id != 0)

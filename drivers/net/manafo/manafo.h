@@ -273,6 +273,7 @@ struct manafo_priv {
 	bool closing;
 	bool forced;			/* rte_pmd_manafo_failover(): stay on synth */
 	uint32_t api_refs;		/* API and telemetry calls in flight */
+	bool published;			/* probe done: visible to the API and telemetry */
 	/* the configuration record, replayed onto a (re)attached sub-device */
 	uint16_t mtu;
 	bool promisc;
@@ -402,9 +403,9 @@ int manafo_xstats_reset(struct rte_eth_dev *dev);
 unsigned int manafo_own_counters(struct manafo_priv *priv, const char *const **names,
 				 uint64_t *values) MANAFO_REQUIRES(priv->lock);
 
-/* manafo_event.c */
-int manafo_event_register(struct manafo_priv *priv);
-void manafo_event_unregister(struct manafo_priv *priv);
+/* manafo_event.c: sub-device event callbacks, one set for every port */
+int manafo_event_register(void);
+void manafo_event_unregister(void);
 int manafo_dev_event_register(void);
 void manafo_dev_event_unregister(void);
 

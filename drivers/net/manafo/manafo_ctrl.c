@@ -298,6 +298,44 @@ manafo_registry_dev_event(const char *devname, bool removed)
 	pthread_mutex_unlock(&ctrl.lock);
 }
 
+/*
+ * An ethdev event of a sub-device, from its event callback. The registry
+ * lock covers the lookup and the use of priv: a port leaves the registry at
+ * close under this lock, so no callback can reach a closed port, whatever
+ * ethdev's callback bookkeeping says (manafo_event.c).
+ */
+void
+manafo_registry_sub_event(uint16_t port_id, enum rte_eth_event_type event)
+{
+	struct manafo_priv *priv;
+	int r;
+
+	pthread_mutex_lock(&ctrl.lock);
+	TAILQ_FOREACH(priv, &ctrl.ports, next) {
+		for (r = 0; r < MANAFO_NB_ROLES; r++) {
+			struct manafo_work w = {
+				.priv = priv, .role = (enum manafo_role)r,
+				.event_ns = manafo_now_ns(),
+			};
+
+			if (__atomic_load_n(&priv->sub[r].port_id, __ATOMIC_ACQUIRE) != port_id)
+				continue;
+			if (manafo_event_work(priv, (enum manafo_role)r, port_id, event, &w) &&
+			    ctrl_post_locked(&w, 0) < 0)
+				MANAFO_LOG(ERR, "cannot post work %d: out of memory", w.kind);
+		}
+	}
+	pthread_mutex_unlock(&ctrl.lock);
+}
+
+void
+manafo_registry_publish(struct manafo_priv *priv)
+{
+	pthread_mutex_lock(&ctrl.lock);
+	priv->published = true;
+	pthread_mutex_unlock(&ctrl.lock);
+}
+
 struct manafo_priv *
 manafo_priv_get(uint16_t port_id)
 {
@@ -305,7 +343,7 @@ manafo_priv_get(uint16_t port_id)
 
 	pthread_mutex_lock(&ctrl.lock);
 	TAILQ_FOREACH(priv, &ctrl.ports, next)
-		if (priv->port_id == port_id) {
+		if (priv->published && priv->port_id == port_id) {
 			found = priv;
 			found->api_refs++;
 			break;

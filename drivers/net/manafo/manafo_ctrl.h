@@ -57,6 +57,19 @@ void manafo_registry_add(struct manafo_priv *priv);
 void manafo_registry_del(struct manafo_priv *priv);
 /* An EAL device event (removal or addition) of the device devname. */
 void manafo_registry_dev_event(const char *devname, bool removed);
+/* An ethdev event of port_id, for the manafo port using it (if any). */
+void manafo_registry_sub_event(uint16_t port_id, enum rte_eth_event_type event);
+/* Visible to the API and telemetry from now on. */
+void manafo_registry_publish(struct manafo_priv *priv);
+
+/* manafo_event.c */
+/*
+ * What an ethdev event on sub-device role means: steer (atomically) and
+ * fill the work item to post. False when there is nothing to do. Called by
+ * the registry with its lock held (manafo_registry_sub_event()).
+ */
+bool manafo_event_work(struct manafo_priv *priv, enum manafo_role role, uint16_t port_id,
+		       enum rte_eth_event_type event, struct manafo_work *w);
 
 /* manafo_recover.c */
 void manafo_work_run(struct manafo_work *w);

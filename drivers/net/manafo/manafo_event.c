@@ -28,61 +28,53 @@ static const enum rte_eth_event_type manafo_sub_events[] = {
 	RTE_ETH_EVENT_INTR_LSC,
 	RTE_ETH_EVENT_INTR_RESET,
 	RTE_ETH_EVENT_DESTROY,
-	RTE_ETH_EVENT_NEW,
 };
 
 /*
- * The callbacks are registered for every port (RTE_ETH_ALL): a port that is
- * released under us (someone else removed the device) keeps its callback
- * list, and only an RTE_ETH_ALL registration can always be taken back.
+ * One callback per event for every port (RTE_ETH_ALL), registered while any
+ * manafo port exists, with no argument: the port a sub-device belongs to is
+ * looked up in the registry (manafo_registry_sub_event()). A port released
+ * under us (someone else removed the device) keeps its callback list, and
+ * only an RTE_ETH_ALL registration can always be taken back. And ethdev's
+ * RTE_ETH_ALL unregistration can report success while the callback still
+ * runs on a port (DPDK 22.11: the status is the last port's only), leaving
+ * it registered: with no per-port argument, such a leftover reaches nothing
+ * that a close has freed.
  */
-static int
-manafo_sub_event(uint16_t port_id, enum rte_eth_event_type event, void *arg,
-		 void *ret_param __rte_unused)
+bool
+manafo_event_work(struct manafo_priv *priv, enum manafo_role role, uint16_t port_id,
+		  enum rte_eth_event_type event, struct manafo_work *w)
 {
-	struct manafo_priv *priv = arg;
-	struct manafo_work w = {
-		.priv = priv,
-		.event_ns = manafo_now_ns(),
-	};
-	enum manafo_role role;
-	struct manafo_sub *sub;
+	struct manafo_sub *sub = &priv->sub[role];
 	uint32_t steer;
 
-	for (role = MANAFO_VF; role < MANAFO_NB_ROLES; role++)
-		if (__atomic_load_n(&priv->sub[role].port_id, __ATOMIC_ACQUIRE) == port_id)
-			break;
-	if (role == MANAFO_NB_ROLES)
-		return 0;
-	sub = &priv->sub[role];
-	w.role = role;
-	w.gen = __atomic_load_n(&sub->gen, __ATOMIC_RELAXED);
+	w->gen = __atomic_load_n(&sub->gen, __ATOMIC_RELAXED);
 	switch (event) {
 	case RTE_ETH_EVENT_ERR_RECOVERING:
 		/* TX leaves at once, while the VF's queues still work. */
 		steer = manafo_steer_off(priv, role, MANAFO_STEER_TX | MANAFO_STEER_RECOVERING);
-		w.kind = MANAFO_WORK_RECOVERING;
+		w->kind = MANAFO_WORK_RECOVERING;
 		break;
 	case RTE_ETH_EVENT_RECOVERY_SUCCESS:
 		steer = manafo_steer_set(priv, 0, MANAFO_STEER(role, MANAFO_STEER_RECOVERING));
-		w.kind = MANAFO_WORK_RECOVERED;
+		w->kind = MANAFO_WORK_RECOVERED;
 		break;
 	case RTE_ETH_EVENT_RECOVERY_FAILED:
 		steer = manafo_steer_off(priv, role, MANAFO_STEER_RX | MANAFO_STEER_TX |
 					 MANAFO_STEER_DEAD);
-		w.kind = MANAFO_WORK_GONE;
-		w.cause = MANAFO_CAUSE_FAILED;
+		w->kind = MANAFO_WORK_GONE;
+		w->cause = MANAFO_CAUSE_FAILED;
 		break;
 	case RTE_ETH_EVENT_INTR_RMV:
 	case RTE_ETH_EVENT_DESTROY:
 		steer = manafo_steer_off(priv, role, MANAFO_STEER_RX | MANAFO_STEER_TX |
 					 MANAFO_STEER_DEAD);
-		w.kind = MANAFO_WORK_GONE;
-		w.cause = MANAFO_CAUSE_REMOVED;
+		w->kind = MANAFO_WORK_GONE;
+		w->cause = MANAFO_CAUSE_REMOVED;
 		break;
 	case RTE_ETH_EVENT_INTR_RESET:
 		steer = manafo_steer_off(priv, role, MANAFO_STEER_TX);
-		w.kind = MANAFO_WORK_DEV_RESET;
+		w->kind = MANAFO_WORK_DEV_RESET;
 		break;
 	case RTE_ETH_EVENT_INTR_LSC:
 		/*
@@ -94,32 +86,36 @@ manafo_sub_event(uint16_t port_id, enum rte_eth_event_type event, void *arg,
 			steer = manafo_steer_off(priv, role, MANAFO_STEER_TX);
 		else
 			steer = manafo_steer_load(priv);
-		w.kind = MANAFO_WORK_LINK;
+		w->kind = MANAFO_WORK_LINK;
 		break;
 	default:
-		/* MANA emits a spurious NEW for its own port after a reset. */
-		rte_log(RTE_LOG_DEBUG, manafo_logtype, "manafo %s: %s port %u: event %d ignored\n",
-			priv->name, manafo_role_name(role), port_id, event);
-		return 0;
+		return false;
 	}
-	w.epoch = manafo_steer_epoch(steer);
-	manafo_ctrl_post(&w, 0);
+	w->epoch = manafo_steer_epoch(steer);
+	return true;
+}
+
+static int
+manafo_sub_event(uint16_t port_id, enum rte_eth_event_type event, void *arg __rte_unused,
+		 void *ret_param __rte_unused)
+{
+	manafo_registry_sub_event(port_id, event);
 	return 0;
 }
 
 int
-manafo_event_register(struct manafo_priv *priv)
+manafo_event_register(void)
 {
 	unsigned int i;
 	int ret;
 
 	for (i = 0; i < RTE_DIM(manafo_sub_events); i++) {
 		ret = rte_eth_dev_callback_register(RTE_ETH_ALL, manafo_sub_events[i],
-						    manafo_sub_event, priv);
+						    manafo_sub_event, NULL);
 		if (ret < 0) {
-			PORT_LOG(priv, ERR, "cannot register event %d: %s", manafo_sub_events[i],
-				 rte_strerror(-ret));
-			manafo_event_unregister(priv);
+			MANAFO_LOG(ERR, "cannot register event %d: %s", manafo_sub_events[i],
+				   rte_strerror(-ret));
+			manafo_event_unregister();
 			return ret;
 		}
 	}
@@ -127,26 +123,40 @@ manafo_event_register(struct manafo_priv *priv)
 }
 
 /*
- * -EAGAIN means the callback is running right now: retry, never ignore it,
- * or a callback with a dangling argument stays behind. The callback only
- * posts work, so the wait is short.
+ * Until no port reports the callback running: the RTE_ETH_ALL call removes
+ * every idle entry, the per-port calls tell (truthfully) where one still
+ * runs. The callback only posts work, so the wait is short.
  */
-void
-manafo_event_unregister(struct manafo_priv *priv)
+static void
+event_unregister_one(enum rte_eth_event_type event)
 {
-	unsigned int i, tries;
-	int ret;
+	unsigned int tries = 0;
+	bool busy;
+	uint16_t p;
 
-	for (i = 0; i < RTE_DIM(manafo_sub_events); i++) {
-		tries = 0;
-		while ((ret = rte_eth_dev_callback_unregister(RTE_ETH_ALL, manafo_sub_events[i],
-							      manafo_sub_event, priv)) == -EAGAIN) {
+	do {
+		busy = rte_eth_dev_callback_unregister(RTE_ETH_ALL, event, manafo_sub_event,
+						       NULL) == -EAGAIN;
+		for (p = 0; p < RTE_MAX_ETHPORTS; p++)
+			if (rte_eth_dev_is_valid_port(p) &&
+			    rte_eth_dev_callback_unregister(p, event, manafo_sub_event,
+							    NULL) == -EAGAIN)
+				busy = true;
+		if (busy) {
 			if (++tries % 1000 == 0)
-				PORT_LOG(priv, WARNING, "event %d callback still running",
-					 manafo_sub_events[i]);
+				MANAFO_LOG(WARNING, "event %d callback still running", event);
 			usleep(100);
 		}
-	}
+	} while (busy);
+}
+
+void
+manafo_event_unregister(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(manafo_sub_events); i++)
+		event_unregister_one(manafo_sub_events[i]);
 }
 
 /* EAL device events, delivered once the application runs the monitor. */

@@ -903,8 +903,7 @@ manafo_dev_close(struct rte_eth_dev *dev)
 	manafo_mutex_unlock(&priv->lock);
 	if (closing)
 		return 0;
-	/* No new work can appear after these three; none runs after forget. */
-	manafo_event_unregister(priv);
+	/* Out of the registry, no event reaches the port; none runs after forget. */
 	manafo_registry_del(priv);
 	manafo_ctrl_forget(priv);
 

@@ -33,7 +33,8 @@
  * lifecycle: N create/configure/start/stop/close/destroy cycles of a manafo
  *   port (some with a reset, a removal or a drill in flight at close; --case
  *   plays one kind in every cycle, --jitter-us makes the pause between the
- *   event and the close random, 0 to U microseconds); file descriptors, threads, DPDK heap and mbufs are the same
+ *   event and the close random, 0 to U microseconds, --hammer fires link
+ *   events on ports 0-3 from a thread all along); file descriptors, threads, DPDK heap and mbufs are the same
  *   before and after.
  * Every mode but regress and races runs under a watchdog: an operation that
  * makes no progress for --stall-s seconds aborts the run with the stack of
@@ -1526,6 +1527,27 @@ enum lc_case {
 };
 
 static int lc_only = -1;	/* --case N: every cycle plays case N */
+static bool lc_hammer;		/* --hammer: link events on every port all along */
+static int hammer_stop;
+
+/*
+ * Link events on the first ports, from a thread of their own, all the time:
+ * ethdev callbacks are running whenever a port closes. (DPDK 22.11 can then
+ * report an RTE_ETH_ALL unregistration done while a callback stays behind.)
+ */
+static void *
+hammer_main(void *arg __rte_unused)
+{
+	uint16_t p;
+
+	while (!__atomic_load_n(&hammer_stop, __ATOMIC_ACQUIRE))
+		for (p = 0; p < 4; p++)
+			/* A slot never allocated has no data to hand to the callback. */
+			if (__atomic_load_n(&rte_eth_devices[p].data, __ATOMIC_ACQUIRE) != NULL)
+				rte_eth_dev_callback_process(&rte_eth_devices[p],
+							     RTE_ETH_EVENT_INTR_LSC, NULL);
+	return NULL;
+}
 static unsigned int lc_jitter_us;	/* --jitter-us U: random pause before the close */
 
 /* The pause between an event and the close: fixed, or random with --jitter-us. */
@@ -1568,6 +1590,7 @@ run_lifecycle(unsigned int cycles)
 {
 	struct actor *me = actor_new("lifecycle");
 	uint64_t rs = seed, t0;
+	pthread_t hammer;
 	struct resources before;
 	unsigned int i, ok = 0, q;
 	struct env e;
@@ -1580,6 +1603,8 @@ run_lifecycle(unsigned int cycles)
 	}
 	drain_all(&e);
 	watchdog_start();
+	if (lc_hammer)
+		pthread_create(&hammer, NULL, hammer_main, NULL);
 	before = resources();
 	t0 = now_ms();
 	for (i = 0; i < cycles; i++) {
@@ -1617,6 +1642,10 @@ run_lifecycle(unsigned int cycles)
 	/* A removal in the last cycle keeps the name away for a moment. */
 	sleep_us(20000);
 	check_resources("lifecycle", &before);
+	if (lc_hammer) {
+		__atomic_store_n(&hammer_stop, 1, __ATOMIC_RELEASE);
+		pthread_join(hammer, NULL);
+	}
 	watchdog_end();
 	return 0;
 }
@@ -1790,7 +1819,8 @@ usage(void)
 	       "       [--seed S (0: from the clock)] [--events N] [--cycles N] [--stall-s S] "
 	       "[--no-raw]\n"
 	       "       lifecycle: [--case 0-%d (quiet, reset, removal, drill, raw "
-	       "ERR_RECOVERING)] [--jitter-us U (random pause before the close)]\n",
+	       "ERR_RECOVERING)] [--jitter-us U (random pause before the close)]\n"
+	       "                  [--hammer (link events on ports 0-3 all along)]\n",
 	       LC_NB - 1);
 	return 2;
 }
@@ -1820,6 +1850,8 @@ main(int argc, char **argv)
 			lc_only = (int)strtol(argv[++i], NULL, 0);
 			if (lc_only < 0 || lc_only >= LC_NB)
 				return usage();
+		} else if (strcmp(argv[i], "--hammer") == 0) {
+			lc_hammer = true;
 		} else if (strcmp(argv[i], "--jitter-us") == 0 && i + 1 < argc) {
 			lc_jitter_us = (unsigned int)strtoul(argv[++i], NULL, 0);
 		} else if (strcmp(argv[i], "--no-raw") == 0) {

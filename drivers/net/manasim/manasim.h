@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <ethdev_driver.h>
+#include <rte_alarm.h>
 #include <rte_ether.h>
 #include <rte_log.h>
 #include <rte_ring.h>
@@ -91,7 +92,7 @@ struct __rte_cache_aligned manasim_rxq {
 	uint32_t state;			/* burst-state word, MS_Q_* */
 	uint16_t qid;
 	uint16_t nb_desc;
-	bool configured;
+	bool configured;		/* written atomically */
 	struct manasim_priv *priv;
 	struct rte_mempool *mp;
 	struct rte_ring *ring;		/* wire mode: <wire>_rx_<q> */
@@ -107,7 +108,7 @@ struct __rte_cache_aligned manasim_txq {
 	uint32_t state;			/* burst-state word, MS_Q_* */
 	uint16_t qid;
 	uint16_t nb_desc;
-	bool configured;
+	bool configured;		/* atomic: the API and alarms read it */
 	uint32_t hang;			/* 0, or 1 + enum rte_pmd_manasim_hang_kind */
 	enum rte_pmd_manasim_hang_scope hang_scope;
 	struct manasim_priv *priv;
@@ -141,7 +142,10 @@ struct manasim_counters {
 /*
  * Private data of a port. Allocated apart from dev_private and reference
  * counted: an alarm callback or the reset thread may outlive the port when
- * the application closes it from inside an event callback they run.
+ * the application closes it from inside an event callback they run, and an
+ * API or telemetry call (manasim_port_get) may run on while another thread
+ * closes the port. Such a caller reads priv only, never dev->data (ethdev
+ * clears it after close): what it reads and close changes is atomic.
  */
 struct manasim_priv {
 	char name[RTE_DEV_NAME_MAX_LEN];
@@ -159,7 +163,9 @@ struct manasim_priv {
 	 */
 	rte_spinlock_t lock;
 	uint32_t state;		/* enum rte_pmd_manasim_state, atomic */
-	bool started;
+	bool started;		/* atomic: read by the API */
+	uint16_t nb_rxq;	/* queues as of the last configure, atomic */
+	uint16_t nb_txq;
 	bool finishing;		/* reset thread decided, no more nesting */
 	bool in_new_cb;		/* reset thread holds the lock inside NEW */
 	uint32_t link_up;	/* atomic */
@@ -182,7 +188,7 @@ struct manasim_priv {
 	uint64_t rss_hf;
 	uint8_t rss_key[MANASIM_RSS_KEY_LEN];
 	uint16_t reta[MANASIM_RETA_SIZE];
-	uint32_t nb_flows;
+	uint32_t nb_flows;	/* atomic: read by the API */
 	void *flows;		/* list of rte_flow handles (full_ops) */
 
 	struct manasim_counters cnt;
@@ -269,6 +275,10 @@ bool manasim_reg_fire(struct manasim_reg *r, uint32_t count);
 bool manasim_reg_sched_left(struct manasim_reg *r, uint32_t count);
 uint32_t manasim_reg_fired(struct manasim_reg *r);
 int manasim_reg_available(const char *name, uint64_t *ms_left);
+void manasim_port_register(struct manasim_priv *priv);
+void manasim_port_unregister(struct manasim_priv *priv);
+struct manasim_priv *manasim_port_get(uint16_t port_id);
+int manasim_port_alarm_set(struct manasim_priv *priv, uint64_t us, rte_eal_alarm_callback cb);
 
 /* manasim_rxtx.c */
 uint16_t manasim_rx_burst(void *qp, struct rte_mbuf **pkts, uint16_t n);
@@ -322,8 +332,7 @@ int manasim_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, un
 int manasim_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops);
 void manasim_flow_flush_all(struct manasim_priv *priv);
 
-/* manasim_ethdev.c */
-struct manasim_priv *manasim_priv_by_port(uint16_t port_id);
+/* manasim_ethdev.c, manasim_stats.c */
 void manasim_counters_read(const struct manasim_priv *priv, struct rte_pmd_manasim_counters *c);
 void manasim_info_read(const struct manasim_priv *priv, struct rte_pmd_manasim_info *info);
 

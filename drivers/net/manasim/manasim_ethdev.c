@@ -59,6 +59,9 @@ ms_dev_configure(struct rte_eth_dev *dev)
 		return -EBUSY;
 	ret = manasim_ctrl_state(priv);
 	if (ret == 0) {
+		/* For rte_pmd_manasim_info_get(), which must not read dev->data. */
+		__atomic_store_n(&priv->nb_rxq, dev->data->nb_rx_queues, __ATOMIC_RELAXED);
+		__atomic_store_n(&priv->nb_txq, dev->data->nb_tx_queues, __ATOMIC_RELAXED);
 		ms_rss_defaults(priv, dev->data->nb_rx_queues);
 		if (rss->rss_key != NULL && rss->rss_key_len == MANASIM_RSS_KEY_LEN)
 			memcpy(priv->rss_key, rss->rss_key, MANASIM_RSS_KEY_LEN);
@@ -263,7 +266,7 @@ ms_start_queues(struct rte_eth_dev *dev, struct manasim_priv *priv)
 		manasim_q_unblock(&priv->txq[q].state, MS_Q_STOPPED);
 		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
 	}
-	priv->started = true;
+	__atomic_store_n(&priv->started, true, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -303,7 +306,7 @@ ms_stop_queues(struct rte_eth_dev *dev, struct manasim_priv *priv)
 		dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
 	for (q = 0; q < dev->data->nb_tx_queues; q++)
 		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
-	priv->started = false;
+	__atomic_store_n(&priv->started, false, __ATOMIC_RELEASE);
 	manasim_cnt_add(&priv->cnt.tx_hang_dropped, dropped);
 }
 
@@ -358,7 +361,7 @@ ms_release_all(struct manasim_priv *priv)
 	manasim_block_all(priv, MS_Q_STOPPED);
 	for (q = 0; q < MANASIM_MAX_QUEUES; q++) {
 		dropped += manasim_txq_fini(&priv->txq[q]);
-		priv->rxq[q].configured = false;
+		__atomic_store_n(&priv->rxq[q].configured, false, __ATOMIC_RELEASE);
 	}
 	manasim_cnt_add(&priv->cnt.tx_hang_dropped, dropped);
 	manasim_flow_flush_all(priv);
@@ -383,6 +386,14 @@ ms_dev_close(struct rte_eth_dev *dev)
 	self_locked = ms_self_holds_lock(priv);
 	/* Alarms and the reset thread emit nothing more for this port. */
 	__atomic_store_n(&priv->closed, 1, __ATOMIC_RELEASE);
+	/*
+	 * API and telemetry calls find the port no more, and none arms an
+	 * alarm for it from now on (manasim_port_alarm_set), so the quiesce
+	 * below leaves none behind. A call that found the port before holds a
+	 * reference: priv stays allocated until it returns, and what it reads
+	 * is in priv, not in dev->data, which ethdev clears after this op.
+	 */
+	manasim_port_unregister(priv);
 	manasim_quiesce(priv, true);
 	if (self_locked)
 		ms_release_all(priv);
@@ -480,19 +491,6 @@ static const struct eth_dev_ops ms_ops_secondary = {
 	.txq_info_get = manasim_txq_info_get,
 };
 
-struct manasim_priv *
-manasim_priv_by_port(uint16_t port_id)
-{
-	struct rte_eth_dev *dev;
-
-	if (!rte_eth_dev_is_valid_port(port_id))
-		return NULL;
-	dev = &rte_eth_devices[port_id];
-	if (dev->dev_ops != &ms_ops && dev->dev_ops != &ms_ops_full)
-		return NULL;
-	return manasim_priv(dev);
-}
-
 /* ---- Probe / remove ----------------------------------------------------- */
 
 /* A fixed locally administered MAC per device name: the same after return. */
@@ -578,6 +576,7 @@ ms_create(struct rte_vdev_device *vdev, const struct manasim_args *args, struct 
 	eth_dev->tx_pkt_burst = manasim_tx_burst;
 	eth_dev->tx_descriptor_status = manasim_tx_descriptor_status;
 	rte_eth_dev_probing_finish(eth_dev);
+	manasim_port_register(priv);
 	MS_LOG(INFO, "%s: port %u, MAC " RTE_ETHER_ADDR_PRT_FMT "%s%s", name, priv->port_id,
 	       RTE_ETHER_ADDR_BYTES(&macs[0]), args->wire[0] ? ", wire " : "", args->wire);
 	return 0;

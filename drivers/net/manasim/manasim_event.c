@@ -109,12 +109,13 @@ ms_emit(struct manasim_priv *priv, enum rte_eth_event_type type)
 	rte_eth_dev_callback_process(priv->eth_dev, type, NULL);
 }
 
+/* -ENODEV once the port's close has begun: no alarm may outlive it. */
 static int
 ms_alarm_arm(struct manasim_priv *priv, uint64_t ms, rte_eal_alarm_callback cb)
 {
-	int ret = rte_eal_alarm_set(ms == 0 ? 1 : ms * 1000, cb, priv);
+	int ret = manasim_port_alarm_set(priv, ms == 0 ? 1 : ms * 1000, cb);
 
-	if (ret != 0)
+	if (ret != 0 && ret != -ENODEV)
 		MS_LOG(ERR, "%s: cannot arm an EAL alarm: %s", priv->name, rte_strerror(-ret));
 	return ret;
 }
@@ -502,9 +503,14 @@ ms_event_alarm(void *arg)
 	struct rte_pmd_manasim_event ev;
 
 	ms_alarm_enter(priv);
-	ev = priv->pending;
-	__atomic_store_n(&priv->ev_state, MS_EV_RUNNING, __ATOMIC_RELEASE);
-	ms_play(priv, &ev);
+	if (ms_closed(priv)) {
+		/* Injected just before the close, which cancels or waits for us: play nothing. */
+		ms_ev_idle(priv);
+	} else {
+		ev = priv->pending;
+		__atomic_store_n(&priv->ev_state, MS_EV_RUNNING, __ATOMIC_RELEASE);
+		ms_play(priv, &ev);
+	}
 	ms_alarm_exit(priv);
 }
 
@@ -534,8 +540,9 @@ manasim_event_check(const struct manasim_priv *priv, const struct rte_pmd_manasi
 	    (ev->hang_scope != RTE_PMD_MANASIM_SCOPE_QUEUE &&
 	     ev->hang_scope != RTE_PMD_MANASIM_SCOPE_DEVICE))
 		return -EINVAL;
+	/* Atomic: the port may be closing under an API call (manasim_port_get). */
 	if (ev->kind == RTE_PMD_MANASIM_TX_HANG && ev->hang_queue >= 0 &&
-	    !priv->txq[ev->hang_queue].configured)
+	    !__atomic_load_n(&priv->txq[ev->hang_queue].configured, __ATOMIC_ACQUIRE))
 		return -EINVAL;
 	return 0;
 }
@@ -552,6 +559,9 @@ manasim_event_inject(struct manasim_priv *priv, const struct rte_pmd_manasim_eve
 	uint32_t idle = MS_EV_IDLE;
 	int ret;
 
+	/* Found by the caller before its close: as if it had not been found. */
+	if (ms_closed(priv))
+		return -ENODEV;
 	if (manasim_is_dead(priv))
 		return -EIO;
 	if (ms_is_reset_kind(ev->kind) && ms_nested_arm(priv, ev->delay_ms, ev->reset_ms) == 0) {
@@ -591,7 +601,7 @@ ms_sched_fire(struct manasim_priv *priv)
 	}
 	manasim_event_defaults(priv, priv->args.outcome, &ev);
 	if (ev.kind == RTE_PMD_MANASIM_TX_HANG && ev.hang_queue >= 0 &&
-	    !priv->txq[ev.hang_queue].configured)
+	    !__atomic_load_n(&priv->txq[ev.hang_queue].configured, __ATOMIC_ACQUIRE))
 		ev.hang_queue = -1;
 	manasim_sched_arm(priv, false);
 	ms_play(priv, &ev);

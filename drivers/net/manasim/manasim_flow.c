@@ -63,7 +63,8 @@ ms_flow_create(struct rte_eth_dev *dev, const struct rte_flow_attr *attr,
 	/* ethdev serialises flow ops (no RTE_ETH_DEV_FLOW_OPS_THREAD_SAFE). */
 	f->next = priv->flows;
 	priv->flows = f;
-	priv->nb_flows++;
+	/* Atomic: rte_pmd_manasim_info_get() reads it from any thread. */
+	__atomic_store_n(&priv->nb_flows, priv->nb_flows + 1, __ATOMIC_RELAXED);
 	return f;
 }
 
@@ -76,7 +77,7 @@ ms_flow_destroy(struct rte_eth_dev *dev, struct rte_flow *flow, struct rte_flow_
 	for (pp = (struct rte_flow **)&priv->flows; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == flow) {
 			*pp = flow->next;
-			priv->nb_flows--;
+			__atomic_store_n(&priv->nb_flows, priv->nb_flows - 1, __ATOMIC_RELAXED);
 			rte_free(flow);
 			return 0;
 		}
@@ -94,7 +95,7 @@ manasim_flow_flush_all(struct manasim_priv *priv)
 		priv->flows = f->next;
 		rte_free(f);
 	}
-	priv->nb_flows = 0;
+	__atomic_store_n(&priv->nb_flows, 0, __ATOMIC_RELAXED);
 }
 
 static int

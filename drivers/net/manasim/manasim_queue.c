@@ -57,7 +57,7 @@ manasim_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		q->nb_desc = nb_desc;
 		q->mp = mp;
 		q->conf = *conf;
-		q->configured = true;
+		__atomic_store_n(&q->configured, true, __ATOMIC_RELEASE);
 		dev->data->rx_queues[qid] = q;
 	}
 	rte_spinlock_unlock(&priv->lock);
@@ -85,7 +85,7 @@ ms_txq_init(struct manasim_priv *priv, struct manasim_txq *q, uint16_t nb_desc,
 	q->nb_desc = nb_desc;
 	q->conf = *conf;
 	__atomic_store_n(&q->hang, 0, __ATOMIC_RELAXED);
-	q->configured = true;
+	__atomic_store_n(&q->configured, true, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -117,7 +117,8 @@ manasim_txq_fini(struct manasim_txq *q)
 	n = manasim_txq_free_held(q);
 	rte_free(q->held);
 	q->held = NULL;
-	q->configured = false;
+	/* rte_pmd_manasim_inject() checks it on a port being closed. */
+	__atomic_store_n(&q->configured, false, __ATOMIC_RELEASE);
 	__atomic_store_n(&q->hang, 0, __ATOMIC_RELAXED);
 	return n;
 }
@@ -134,7 +135,7 @@ manasim_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	}
 	if (manasim_state(priv) != RTE_PMD_MANASIM_ST_RESETTING) {
 		__atomic_fetch_or(&priv->rxq[qid].state, MS_Q_STOPPED, __ATOMIC_RELEASE);
-		priv->rxq[qid].configured = false;
+		__atomic_store_n(&priv->rxq[qid].configured, false, __ATOMIC_RELEASE);
 	}
 	rte_spinlock_unlock(&priv->lock);
 }

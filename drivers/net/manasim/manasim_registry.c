@@ -10,6 +10,9 @@
  *
  * Entries are static and never freed: a return alarm may still point at
  * one after every port of that name is gone.
+ *
+ * Also the open manasim port of each ethdev port id, for the public API and
+ * telemetry (see manasim_port_get).
  */
 
 #include <errno.h>
@@ -26,7 +29,15 @@
 #define MS_REG_MAX 256
 
 static struct manasim_reg ms_reg[MS_REG_MAX];
+/* Guards ms_reg[] and ms_ports[]. Taken last, held briefly, never while cancelling an alarm. */
 static rte_spinlock_t ms_reg_lock = RTE_SPINLOCK_INITIALIZER;
+
+/*
+ * The open manasim port of each port id. An entry holds no reference of its
+ * own: it stands for the port's, which close drops only after it cleared
+ * the entry.
+ */
+static struct manasim_priv *ms_ports[RTE_MAX_ETHPORTS];
 
 uint64_t
 manasim_now_ms(void)
@@ -200,4 +211,65 @@ manasim_reg_available(const char *name, uint64_t *ms_left)
 	if (ms_left != NULL)
 		*ms_left = left;
 	return left == 0;
+}
+
+/* ---- Ports, for the API and telemetry ------------------------------------ */
+
+void
+manasim_port_register(struct manasim_priv *priv)
+{
+	rte_spinlock_lock(&ms_reg_lock);
+	ms_ports[priv->port_id] = priv;
+	rte_spinlock_unlock(&ms_reg_lock);
+}
+
+void
+manasim_port_unregister(struct manasim_priv *priv)
+{
+	rte_spinlock_lock(&ms_reg_lock);
+	if (ms_ports[priv->port_id] == priv)
+		ms_ports[priv->port_id] = NULL;
+	rte_spinlock_unlock(&ms_reg_lock);
+}
+
+/*
+ * The open manasim port of port_id with a reference the caller drops with
+ * manasim_put(), or NULL. Neither rte_eth_devices[] nor the port's
+ * dev->data is read: a VF that manafo owns is closed on manafo's control
+ * thread at any time, and ethdev frees its private data and clears its
+ * dev->data without a lock of ours. The reference keeps priv allocated
+ * until the caller is done, however the close and this call interleave.
+ */
+struct manasim_priv *
+manasim_port_get(uint16_t port_id)
+{
+	struct manasim_priv *priv;
+
+	if (port_id >= RTE_MAX_ETHPORTS)
+		return NULL;
+	rte_spinlock_lock(&ms_reg_lock);
+	priv = ms_ports[port_id];
+	if (priv != NULL)
+		manasim_get(priv);
+	rte_spinlock_unlock(&ms_reg_lock);
+	return priv;
+}
+
+/*
+ * Arm an EAL alarm for a port that is still open; -ENODEV once its close
+ * has begun. Under the lock that close takes to unregister the port, so an
+ * alarm is armed either before that, and close's quiesce cancels it, or not
+ * at all: an API call that found the port just before the close cannot
+ * leave an alarm behind that fires after priv is freed.
+ */
+int
+manasim_port_alarm_set(struct manasim_priv *priv, uint64_t us, rte_eal_alarm_callback cb)
+{
+	int ret = -ENODEV;
+
+	rte_spinlock_lock(&ms_reg_lock);
+	if (ms_ports[priv->port_id] == priv)
+		ret = rte_eal_alarm_set(us, cb, priv);
+	rte_spinlock_unlock(&ms_reg_lock);
+	return ret;
 }

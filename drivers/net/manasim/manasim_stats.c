@@ -186,90 +186,101 @@ manasim_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats, unsign
 
 /* ---- Public API --------------------------------------------------------- */
 
+/*
+ * The API and telemetry find a port with manasim_port_get() and hold a
+ * reference across the call: the port may be closed meanwhile (manafo closes
+ * a VF it owns on its control thread at any time). So they read priv only,
+ * with atomics where close or the control path writes: never dev->data,
+ * which ethdev frees and clears after close without a lock of ours.
+ */
 void
 manasim_info_read(const struct manasim_priv *priv, struct rte_pmd_manasim_info *info)
 {
-	const struct rte_eth_dev_data *data = priv->eth_dev->data;
 	unsigned int q;
 
 	memset(info, 0, sizeof(*info));
 	info->state = manasim_state(priv);
-	info->started = data->dev_started;
+	info->started = __atomic_load_n(&priv->started, __ATOMIC_ACQUIRE);
 	info->link_up = __atomic_load_n(&priv->link_up, __ATOMIC_ACQUIRE) != 0;
 	info->event_busy = __atomic_load_n(&priv->ev_state, __ATOMIC_ACQUIRE) != MS_EV_IDLE;
 	for (q = 0; q < MANASIM_MAX_QUEUES; q++)
 		if (__atomic_load_n(&priv->txq[q].hang, __ATOMIC_ACQUIRE) != 0)
 			info->tx_hung_mask |= RTE_BIT32(q);
-	info->nb_rx_queues = data->nb_rx_queues;
-	info->nb_tx_queues = data->nb_tx_queues;
+	info->nb_rx_queues = __atomic_load_n(&priv->nb_rxq, __ATOMIC_RELAXED);
+	info->nb_tx_queues = __atomic_load_n(&priv->nb_txq, __ATOMIC_RELAXED);
 	info->sched_fired = manasim_reg_fired(priv->reg);
-	info->nb_flows = priv->nb_flows;
+	info->nb_flows = __atomic_load_n(&priv->nb_flows, __ATOMIC_RELAXED);
 }
 
 int
 rte_pmd_manasim_event_init(uint16_t port_id, enum rte_pmd_manasim_kind kind,
 			   struct rte_pmd_manasim_event *ev)
 {
-	struct manasim_priv *priv = manasim_priv_by_port(port_id);
+	struct manasim_priv *priv = manasim_port_get(port_id);
 
 	if (priv == NULL)
 		return -ENODEV;
-	if (ev == NULL || (unsigned int)kind >= RTE_PMD_MANASIM_KIND_MAX)
+	if (ev == NULL || (unsigned int)kind >= RTE_PMD_MANASIM_KIND_MAX) {
+		manasim_put(priv);
 		return -EINVAL;
+	}
 	manasim_event_defaults(priv, kind, ev);
+	manasim_put(priv);
 	return 0;
 }
 
 int
 rte_pmd_manasim_inject(uint16_t port_id, const struct rte_pmd_manasim_event *ev)
 {
-	struct manasim_priv *priv = manasim_priv_by_port(port_id);
+	struct manasim_priv *priv = manasim_port_get(port_id);
 	int ret;
 
 	if (priv == NULL)
 		return -ENODEV;
-	if (ev == NULL)
-		return -EINVAL;
-	ret = manasim_event_check(priv, ev);
-	if (ret != 0)
-		return ret;
-	return manasim_event_inject(priv, ev);
+	ret = ev == NULL ? -EINVAL : manasim_event_check(priv, ev);
+	if (ret == 0)
+		ret = manasim_event_inject(priv, ev);
+	manasim_put(priv);
+	return ret;
 }
 
 int
 rte_pmd_manasim_is_resetting(uint16_t port_id)
 {
-	struct manasim_priv *priv = manasim_priv_by_port(port_id);
+	struct manasim_priv *priv = manasim_port_get(port_id);
+	int ret;
 
 	if (priv == NULL)
 		return -ENODEV;
-	return manasim_state(priv) == RTE_PMD_MANASIM_ST_RESETTING;
+	ret = manasim_state(priv) == RTE_PMD_MANASIM_ST_RESETTING;
+	manasim_put(priv);
+	return ret;
 }
 
 int
 rte_pmd_manasim_counters_get(uint16_t port_id, struct rte_pmd_manasim_counters *c)
 {
-	struct manasim_priv *priv = manasim_priv_by_port(port_id);
+	struct manasim_priv *priv = manasim_port_get(port_id);
 
 	if (priv == NULL)
 		return -ENODEV;
-	if (c == NULL)
-		return -EINVAL;
-	manasim_counters_read(priv, c);
-	return 0;
+	if (c != NULL)
+		manasim_counters_read(priv, c);
+	manasim_put(priv);
+	return c == NULL ? -EINVAL : 0;
 }
 
 int
 rte_pmd_manasim_info_get(uint16_t port_id, struct rte_pmd_manasim_info *info)
 {
-	struct manasim_priv *priv = manasim_priv_by_port(port_id);
+	struct manasim_priv *priv = manasim_port_get(port_id);
 
 	if (priv == NULL)
 		return -ENODEV;
-	if (info == NULL)
-		return -EINVAL;
-	manasim_info_read(priv, info);
-	return 0;
+	if (info != NULL)
+		manasim_info_read(priv, info);
+	manasim_put(priv);
+	return info == NULL ? -EINVAL : 0;
 }
 
 const char *

@@ -120,7 +120,8 @@ ms_tel_info(const char *cmd __rte_unused, const char *params, struct rte_tel_dat
 		return 0;
 	}
 	rte_tel_data_add_dict_int(d, "port", (int)port);
-	priv = manasim_priv_by_port((uint16_t)port);
+	/* A reference: manafo may close the VF port meanwhile. */
+	priv = manasim_port_get((uint16_t)port);
 	if (priv == NULL) {
 		rte_tel_data_add_dict_string(d, "error", "not a manasim port");
 		return 0;
@@ -135,6 +136,7 @@ ms_tel_info(const char *cmd __rte_unused, const char *params, struct rte_tel_dat
 	MS_TEL_U64(d, "tx_hung_mask", info.tx_hung_mask);
 	MS_TEL_U64(d, "sched_fired", info.sched_fired);
 	ms_tel_counters(d, &c);
+	manasim_put(priv);
 	return 0;
 }
 
@@ -142,13 +144,18 @@ static int
 ms_tel_list(const char *cmd __rte_unused, const char *params __rte_unused,
 	    struct rte_tel_data *d)
 {
+	struct manasim_priv *priv;
 	uint16_t port;
 
 	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
-	/* Every valid port: under manafo the VF is owned, and still listed. */
-	for (port = 0; port < RTE_MAX_ETHPORTS; port++)
-		if (rte_eth_dev_is_valid_port(port) && manasim_priv_by_port(port) != NULL)
-			rte_tel_data_add_array_int(d, port);
+	/* Every open port: under manafo the VF is owned, and still listed. */
+	for (port = 0; port < RTE_MAX_ETHPORTS; port++) {
+		priv = manasim_port_get(port);
+		if (priv == NULL)
+			continue;
+		rte_tel_data_add_array_int(d, port);
+		manasim_put(priv);
+	}
 	return 0;
 }
 

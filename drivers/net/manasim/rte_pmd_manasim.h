@@ -163,8 +163,12 @@ int rte_pmd_manasim_event_init(uint16_t port_id, enum rte_pmd_manasim_kind kind,
  * restarts the recovery timer with its reset_ms; the outcome of the
  * running reset is kept.
  *
- * @return 0 when accepted; -ENODEV: not a manasim port; -EINVAL: bad
- *   parameters; -EBUSY: another event is in progress (until its last
+ * Safe against a concurrent close of the port, as are the other calls
+ * taking a port id here: the call finds the port or not (-ENODEV), and an
+ * event accepted just before a close is cancelled by it.
+ *
+ * @return 0 when accepted; -ENODEV: not a manasim port (or closed, or
+ *   being closed); -EINVAL: bad parameters; -EBUSY: another event is in progress (until its last
  *   event callback has returned); -EIO: the port is dead (failed,
  *   removed, aborted).
  */

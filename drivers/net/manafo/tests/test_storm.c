@@ -41,7 +41,8 @@
  * every thread (stall_dump.c).
  * regress: the driver bugs the storm found, each as a minimal deterministic
  *   scenario.
- * races: deterministic concurrent scenarios for ThreadSanitizer.
+ * races: deterministic concurrent scenarios for ThreadSanitizer (BUG-5, BUG-7,
+ *   BUG-8 in devtools/RELIABILITY.md).
  *
  * Leaks of malloc memory are left to the tools that run this program
  * (valgrind in the memcheck suite, LSan in scripts/run-sanitizers.sh).
@@ -1810,6 +1811,83 @@ race_configure_replay(void)
 	env_destroy(&e);
 }
 
+/*
+ * BUG-7 (RELIABILITY.md), for TSan and ASan: a thread calls the manasim API
+ * on the VF port (as a drill through /manasim/inject or /manasim/info does)
+ * while manafo closes that VF on its control thread: every removal gives
+ * the VF up (rte_eth_dev_close) and the return probes a new one. The API
+ * must find the port and hold it, or not find it (-ENODEV); it never reads
+ * what the close frees or clears.
+ */
+static void *
+manasim_prober(void *arg)
+{
+	uint16_t port = *(uint16_t *)arg;
+	struct rte_pmd_manasim_counters c;
+	struct rte_pmd_manasim_event ev;
+	struct rte_pmd_manasim_info info;
+	uint16_t vf;
+	unsigned int i = 0;
+
+	while (!__atomic_load_n(&reader_stop, __ATOMIC_ACQUIRE)) {
+		vf = state_of(port).vf.port_id;
+		if (vf >= RTE_MAX_ETHPORTS) {
+			sleep_us(50);
+			continue;
+		}
+		rte_pmd_manasim_info_get(vf, &info);
+		rte_pmd_manasim_counters_get(vf, &c);
+		rte_pmd_manasim_is_resetting(vf);
+		/* A TX hang on queue 0: its check reads the queue that close finalises. */
+		if (rte_pmd_manasim_event_init(vf, RTE_PMD_MANASIM_TX_HANG, &ev) == 0) {
+			ev.hang_queue = 0;
+			ev.delay_ms = i++ % 3;
+			rte_pmd_manasim_inject(vf, &ev);
+		}
+	}
+	return NULL;
+}
+
+static void
+race_api_close(void)
+{
+	unsigned int i, returned = 0;
+	pthread_t th;
+	struct env e;
+	uint16_t vf;
+	int ret;
+
+	printf("-- races: manasim API calls on the VF while manafo closes and re-probes it\n");
+	env_names(&e, "ra", false, "hotplug_poll_ms=5");
+	if (env_create(&e, true) != 0)
+		return;
+	__atomic_store_n(&reader_stop, 0, __ATOMIC_RELEASE);
+	pthread_create(&th, NULL, manasim_prober, &e.port);
+	for (i = 1; i <= 50; i++) {
+		uint64_t end = now_ms() + 5000;
+
+		/* -EBUSY while the prober's TX hang is being played: try again. */
+		do {
+			vf = state_of(e.port).vf.port_id;
+			ret = vf < RTE_MAX_ETHPORTS ?
+			      inject(vf, RTE_PMD_MANASIM_REMOVE, 1, 0, (int)(i & 1)) : -ENODEV;
+		} while (ret == -EBUSY && now_ms() < end);
+		if (ret != 0) {
+			printf("     cycle %u: removal not injected: %d\n", i, ret);
+			break;
+		}
+		while (!returns_reach(e.port, i) && now_ms() < end)
+			sleep_us(500);
+		if (!returns_reach(e.port, i))
+			break;
+		returned++;
+	}
+	__atomic_store_n(&reader_stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	CHECK(returned == 50, "50 VF closes and returns during manasim API calls (%u)", returned);
+	env_destroy(&e);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static int
@@ -1887,6 +1965,7 @@ main(int argc, char **argv)
 	else if (strcmp(mode, "races") == 0) {
 		race_queue_release();
 		race_configure_replay();
+		race_api_close();
 	}
 	else
 		return usage();

@@ -275,6 +275,20 @@ struct manafo_priv {
 	uint32_t api_refs;		/* API and telemetry calls in flight */
 	bool published;			/* probe done: visible to the API and telemetry */
 	/* the configuration record, replayed onto a (re)attached sub-device */
+	/*
+	 * dev_conf and the queue counts as of the last dev_configure op, copied
+	 * under the lock. ethdev's rte_eth_dev_configure() rewrites
+	 * dev->data->dev_conf, nb_rx_queues, nb_tx_queues and dev_configured
+	 * before it calls the op and again after a failure (the rollback), all
+	 * outside the port lock: the control thread and everything else that
+	 * runs under the lock read these instead, never dev->data. The RSS key
+	 * in conf points at rss_key below (or is NULL), never at the
+	 * application's buffer. RSS hash updates keep conf current.
+	 */
+	struct rte_eth_conf conf;
+	uint16_t nb_rxq;
+	uint16_t nb_txq;
+	bool configured;		/* conf holds a configuration to replay */
 	uint16_t mtu;
 	bool promisc;
 	bool allmulti;
@@ -350,15 +364,18 @@ uint32_t manafo_steer_off(struct manafo_priv *priv, enum manafo_role role, uint3
 uint32_t manafo_steer_set(struct manafo_priv *priv, uint32_t set, uint32_t clear);
 bool manafo_steer_on_if(struct manafo_priv *priv, uint32_t epoch, uint32_t set);
 void manafo_counters_read(struct manafo_priv *priv, uint64_t rx[MANAFO_NB_ROLES],
-			  uint64_t tx[MANAFO_NB_ROLES], uint64_t *redirected, uint64_t *refused);
+			  uint64_t tx[MANAFO_NB_ROLES], uint64_t *redirected, uint64_t *refused)
+	MANAFO_REQUIRES(priv->lock);
 uint32_t manafo_steer_epoch(uint32_t word);
 
 /* manafo_rxtx.c */
 int manafo_guard_init(struct manafo_priv *priv);
 void manafo_quiesce(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock);
 void manafo_set_burst(struct rte_eth_dev *dev, bool atomic);
-void manafo_queues_set_port(struct manafo_priv *priv, enum manafo_role role, uint16_t port);
-void manafo_queues_bind(struct manafo_priv *priv, enum manafo_role role);
+void manafo_queues_set_port(struct manafo_priv *priv, enum manafo_role role, uint16_t port)
+	MANAFO_REQUIRES(priv->lock);
+void manafo_queues_bind(struct manafo_priv *priv, enum manafo_role role)
+	MANAFO_REQUIRES(priv->lock);
 const char *manafo_guard_name(enum manafo_guard_mode mode);
 
 /* manafo_sub.c */

@@ -336,11 +336,20 @@ op_rss(uint16_t port, const void *arg)
 	return rte_eth_dev_rss_hash_update(port, &conf);
 }
 
+/* The record's RSS key: ours, never the application's buffer. */
+static void
+conf_rss_key(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock)
+{
+	struct rte_eth_rss_conf *rss = &priv->conf.rx_adv_conf.rss_conf;
+
+	rss->rss_key = priv->rss_key_len > 0 ? priv->rss_key : NULL;
+	rss->rss_key_len = priv->rss_key_len;
+}
+
 static int
 manafo_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 {
 	struct manafo_priv *priv = manafo_priv(dev);
-	struct rte_eth_rss_conf *rec = &dev->data->dev_conf.rx_adv_conf.rss_conf;
 	int ret;
 
 	if (conf->rss_key != NULL && conf->rss_key_len > sizeof(priv->rss_key))
@@ -352,7 +361,14 @@ manafo_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 			memcpy(priv->rss_key, conf->rss_key, conf->rss_key_len);
 			priv->rss_key_len = conf->rss_key_len;
 		}
-		rec->rss_hf = conf->rss_hf;
+		/*
+		 * The record, so that a sub-device configured again (a VF back
+		 * from a reset or a removal) gets the hash as it is now.
+		 */
+		priv->conf.rx_adv_conf.rss_conf.rss_hf = conf->rss_hf;
+		conf_rss_key(priv);
+		/* And the application's view (rte_eth_dev_conf_get()), on its own thread. */
+		dev->data->dev_conf.rx_adv_conf.rss_conf.rss_hf = conf->rss_hf;
 		priv->rss_set = true;
 	}
 	manafo_mutex_unlock(&priv->lock);
@@ -365,7 +381,7 @@ manafo_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 	struct manafo_priv *priv = manafo_priv(dev);
 
 	manafo_mutex_lock(&priv->lock);
-	conf->rss_hf = dev->data->dev_conf.rx_adv_conf.rss_conf.rss_hf;
+	conf->rss_hf = priv->conf.rx_adv_conf.rss_conf.rss_hf;
 	if (conf->rss_key != NULL && priv->rss_key_len > 0) {
 		uint8_t len = conf->rss_key_len ? RTE_MIN(priv->rss_key_len, conf->rss_key_len) :
 						   priv->rss_key_len;
@@ -507,26 +523,68 @@ manafo_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	return 0;
 }
 
+/*
+ * Nothing to replay: after a failed dev_configure op ethdev releases the
+ * port's queues (and frees its queue arrays), so the counts go to 0 here
+ * first, under the lock, before a control thread loop could walk them.
+ */
+static void
+conf_forget(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock)
+{
+	priv->configured = false;
+	priv->nb_rxq = 0;
+	priv->nb_txq = 0;
+}
+
+/*
+ * Snapshot what rte_eth_dev_configure() has just stored in dev->data, on
+ * the application's thread: the only moment it is consistent. From then
+ * on the control thread replays this record, whatever ethdev does to
+ * dev->data meanwhile (BUG-8 in devtools/RELIABILITY.md).
+ */
+static int
+conf_record(struct manafo_priv *priv, const struct rte_eth_dev *dev) MANAFO_REQUIRES(priv->lock)
+{
+	const struct rte_eth_rss_conf *rss = &dev->data->dev_conf.rx_adv_conf.rss_conf;
+
+	if (rss->rss_key != NULL && rss->rss_key_len > sizeof(priv->rss_key)) {
+		PORT_LOG(priv, ERR, "configure: RSS key of %u bytes, at most %zu",
+			 rss->rss_key_len, sizeof(priv->rss_key));
+		return -EINVAL;
+	}
+	priv->conf = dev->data->dev_conf;
+	priv->nb_rxq = dev->data->nb_rx_queues;
+	priv->nb_txq = dev->data->nb_tx_queues;
+	priv->mtu = dev->data->mtu;
+	/* No key: each sub-device takes its default one, now and in a replay. */
+	priv->rss_key_len = rss->rss_key != NULL ? rss->rss_key_len : 0;
+	if (priv->rss_key_len > 0)
+		memcpy(priv->rss_key, rss->rss_key, priv->rss_key_len);
+	conf_rss_key(priv);
+	priv->configured = true;
+	return 0;
+}
+
 static int
 manafo_dev_configure(struct rte_eth_dev *dev)
 {
 	struct manafo_priv *priv = manafo_priv(dev);
-	const struct rte_eth_rss_conf *rss = &dev->data->dev_conf.rx_adv_conf.rss_conf;
 	struct manafo_sub *refused[MANAFO_NB_ROLES];
 	unsigned int configured = 0, nb_refused = 0;
 	struct manafo_txwd *txwd;
-	int r, ret = 0;
+	int r, ret;
 
+	/* Sized as the record's nb_txq: both change together, under the lock. */
 	txwd = rte_zmalloc("manafo_txwd", sizeof(*txwd) * RTE_MAX(dev->data->nb_tx_queues, 1), 0);
-	if (txwd == NULL)
-		return -ENOMEM;
 	manafo_mutex_lock(&priv->lock);
-	RTE_SWAP(txwd, priv->txwd);
-	priv->mtu = dev->data->mtu;
-	if (rss->rss_key != NULL && rss->rss_key_len <= sizeof(priv->rss_key)) {
-		memcpy(priv->rss_key, rss->rss_key, rss->rss_key_len);
-		priv->rss_key_len = rss->rss_key_len;
+	ret = txwd == NULL ? -ENOMEM : conf_record(priv, dev);
+	if (ret < 0) {
+		conf_forget(priv);
+		manafo_mutex_unlock(&priv->lock);
+		rte_free(txwd);
+		return ret;
 	}
+	RTE_SWAP(txwd, priv->txwd);
 	for (r = 0; r < MANAFO_NB_ROLES; r++) {
 		struct manafo_sub *sub = &priv->sub[r];
 		int err;
@@ -552,6 +610,7 @@ manafo_dev_configure(struct rte_eth_dev *dev)
 	/* Neither sub-device configured: the application's arguments are bad. */
 	if (configured == 0 && nb_refused > 0) {
 		PORT_LOG(priv, ERR, "configure failed on every sub-device: %s", rte_strerror(-ret));
+		conf_forget(priv);
 	} else {
 		for (r = 0; r < (int)nb_refused; r++)
 			manafo_sub_failed(priv, refused[r], MANAFO_DIRTY_CONF, "configure", ret);

@@ -256,7 +256,8 @@ on_recovered(struct manafo_priv *priv, const struct manafo_work *w, struct work_
 static void
 refresh_link(struct manafo_priv *priv, struct work_result *res) MANAFO_REQUIRES(priv->lock)
 {
-	if (manafo_link_refresh(priv) == 0 && priv->dev->data->dev_conf.intr_conf.lsc)
+	/* The record: dev->data->dev_conf is the application's to rewrite (BUG-8). */
+	if (manafo_link_refresh(priv) == 0 && priv->conf.intr_conf.lsc)
 		res->events |= RTE_BIT32(RTE_ETH_EVENT_INTR_LSC);
 }
 
@@ -283,7 +284,7 @@ give_up(struct manafo_priv *priv, enum manafo_role role, enum manafo_cause cause
 	else
 		priv->cnt.synth_removals++;
 	/* No path left at all: the port itself is removed for the application. */
-	if (other->state == MANAFO_SUB_ABSENT && priv->dev->data->dev_conf.intr_conf.rmv)
+	if (other->state == MANAFO_SUB_ABSENT && priv->conf.intr_conf.rmv)
 		res->events |= RTE_BIT32(RTE_ETH_EVENT_INTR_RMV);
 	else
 		refresh_link(priv, res);

@@ -399,13 +399,13 @@ manafo_queues_set_port(struct manafo_priv *priv, enum manafo_role role, uint16_t
 	struct rte_eth_dev_data *data = manafo_dev(priv)->data;
 	uint16_t i;
 
-	for (i = 0; i < data->nb_rx_queues; i++) {
+	for (i = 0; i < priv->nb_rxq; i++) {
 		struct manafo_rxq *rxq = data->rx_queues[i];
 
 		if (rxq != NULL)
 			rxq->port[role] = port;
 	}
-	for (i = 0; i < data->nb_tx_queues; i++) {
+	for (i = 0; i < priv->nb_txq; i++) {
 		struct manafo_txq *txq = data->tx_queues[i];
 
 		if (txq != NULL)
@@ -426,7 +426,7 @@ manafo_queues_bind(struct manafo_priv *priv, enum manafo_role role)
 	const struct rte_eth_fp_ops *fp = &rte_eth_fp_ops[port];
 	uint16_t i;
 
-	for (i = 0; i < data->nb_rx_queues; i++) {
+	for (i = 0; i < priv->nb_rxq; i++) {
 		struct manafo_rxq *rxq = data->rx_queues[i];
 
 		if (rxq == NULL)
@@ -434,7 +434,7 @@ manafo_queues_bind(struct manafo_priv *priv, enum manafo_role role)
 		rxq->rx_fn[role] = fp->rx_pkt_burst;
 		rxq->rxq[role] = fp->rxq.data[i];
 	}
-	for (i = 0; i < data->nb_tx_queues; i++) {
+	for (i = 0; i < priv->nb_txq; i++) {
 		struct manafo_txq *txq = data->tx_queues[i];
 
 		if (txq == NULL)
@@ -496,13 +496,13 @@ manafo_quiesce(struct manafo_priv *priv)
 	rte_rwlock_write_lock(&manafo_bench_rwlock);
 	rte_rwlock_write_unlock(&manafo_bench_rwlock);
 #endif
-	for (i = 0; i < data->nb_rx_queues; i++) {
+	for (i = 0; i < priv->nb_rxq; i++) {
 		struct manafo_rxq *rxq = data->rx_queues[i];
 
 		if (rxq != NULL)
 			quiesce_queue(priv, &rxq->seq, "rx", i);
 	}
-	for (i = 0; i < data->nb_tx_queues; i++) {
+	for (i = 0; i < priv->nb_txq; i++) {
 		struct manafo_txq *txq = data->tx_queues[i];
 
 		if (txq != NULL)
@@ -588,13 +588,13 @@ manafo_counters_read(struct manafo_priv *priv, uint64_t rx[MANAFO_NB_ROLES],
 	}
 	*redirected = priv->base_redirected;
 	*refused = priv->base_refused;
-	for (i = 0; i < data->nb_rx_queues; i++) {
+	for (i = 0; i < priv->nb_rxq; i++) {
 		const struct manafo_rxq *rxq = data->rx_queues[i];
 
 		for (r = 0; rxq != NULL && r < MANAFO_NB_ROLES; r++)
 			rx[r] += __atomic_load_n(&rxq->pkts[r], __ATOMIC_RELAXED);
 	}
-	for (i = 0; i < data->nb_tx_queues; i++) {
+	for (i = 0; i < priv->nb_txq; i++) {
 		const struct manafo_txq *txq = data->tx_queues[i];
 
 		if (txq == NULL)

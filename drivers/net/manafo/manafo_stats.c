@@ -106,7 +106,7 @@ enum {
 	X_NB_OWN,
 };
 
-static void own_values(struct manafo_priv *priv, uint64_t v[X_NB_OWN]);
+static void own_values(struct manafo_priv *priv, uint64_t v[X_NB_OWN]) MANAFO_REQUIRES(priv->lock);
 
 static const char *const own_names[X_NB_OWN] = {
 	"failovers", "failbacks", "resets_absorbed", "removals_vf", "returns_vf",

@@ -308,12 +308,15 @@ manafo_sub_detach(struct manafo_priv *priv, enum manafo_role role, bool dead)
 	manafo_sub_set_state(priv, sub, MANAFO_SUB_ABSENT, sub->cause);
 }
 
-/* The port's dev_conf, adjusted to what this sub-device can signal. */
+/*
+ * The port's configuration record, adjusted to what this sub-device can
+ * signal. Never dev->data->dev_conf: on the control thread that is being
+ * rewritten by the application's next rte_eth_dev_configure() (BUG-8).
+ */
 int
 manafo_sub_configure(struct manafo_priv *priv, struct manafo_sub *sub)
 {
-	struct rte_eth_dev_data *data = priv->dev->data;
-	struct rte_eth_conf conf = data->dev_conf;
+	struct rte_eth_conf conf = priv->conf;
 	uint32_t flags = rte_eth_devices[sub->port_id].data->dev_flags;
 	int ret;
 
@@ -326,7 +329,7 @@ manafo_sub_configure(struct manafo_priv *priv, struct manafo_sub *sub)
 	if (conf.rx_adv_conf.rss_conf.rss_hf == 0 &&
 	    (conf.rxmode.mq_mode & RTE_ETH_MQ_RX_RSS_FLAG))
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_NONE;
-	ret = rte_eth_dev_configure(sub->port_id, data->nb_rx_queues, data->nb_tx_queues, &conf);
+	ret = rte_eth_dev_configure(sub->port_id, priv->nb_rxq, priv->nb_txq, &conf);
 	if (ret < 0)
 		return ret;
 	sub->configured = true;
@@ -340,7 +343,7 @@ manafo_sub_queues_setup(struct manafo_priv *priv, struct manafo_sub *sub)
 	uint16_t i;
 	int ret;
 
-	for (i = 0; i < data->nb_rx_queues; i++) {
+	for (i = 0; i < priv->nb_rxq; i++) {
 		struct manafo_rxq *rxq = data->rx_queues[i];
 		struct rte_eth_rxconf conf;
 
@@ -353,7 +356,7 @@ manafo_sub_queues_setup(struct manafo_priv *priv, struct manafo_sub *sub)
 		if (ret < 0)
 			return ret;
 	}
-	for (i = 0; i < data->nb_tx_queues; i++) {
+	for (i = 0; i < priv->nb_txq; i++) {
 		struct manafo_txq *txq = data->tx_queues[i];
 		struct rte_eth_txconf conf;
 
@@ -451,13 +454,12 @@ static int
 replay_rss(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t what)
 {
 	struct rte_eth_rss_reta_entry64 reta[RTE_ETH_RSS_RETA_SIZE_512 / RTE_ETH_RETA_GROUP_SIZE];
-	struct rte_eth_rss_conf rss = priv->dev->data->dev_conf.rx_adv_conf.rss_conf;
+	/* The record, with its key (ours): kept current by rss_hash_update. */
+	struct rte_eth_rss_conf rss = priv->conf.rx_adv_conf.rss_conf;
 	uint16_t i, size;
 	int ret = 0;
 
 	if ((what & MANAFO_DIRTY_RSS) && priv->rss_set) {
-		rss.rss_key = priv->rss_key_len ? priv->rss_key : NULL;
-		rss.rss_key_len = priv->rss_key_len;
 		rss.rss_hf &= sub->info.flow_type_rss_offloads;
 		ret = replay_result(priv, sub, "RSS hash", rte_eth_dev_rss_hash_update(sub->port_id,
 										       &rss));
@@ -510,7 +512,7 @@ manafo_sub_replay(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t wha
 	if (!manafo_sub_controllable(priv, sub))
 		return -EBUSY;
 	if (what & MANAFO_DIRTY_CONF) {
-		if (!priv->dev->data->dev_configured) {
+		if (!priv->configured) {
 			sub->dirty &= ~MANAFO_DIRTY_CONF;
 			return 0;	/* nothing recorded yet */
 		}

@@ -97,16 +97,15 @@ sub_source(const struct manafo_args *args, enum manafo_role role)
 }
 
 static struct rte_tel_data *
-tel_config(const struct manafo_priv *priv)
+tel_config(const struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock)
 {
 	struct rte_tel_data *c = rte_tel_data_alloc();
-	const struct rte_eth_dev_data *data = priv->dev->data;
 
 	if (c == NULL)
 		return NULL;
 	rte_tel_data_start_dict(c);
-	rte_tel_data_add_dict_int(c, "nb_rx_queues", data->nb_rx_queues);
-	rte_tel_data_add_dict_int(c, "nb_tx_queues", data->nb_tx_queues);
+	rte_tel_data_add_dict_int(c, "nb_rx_queues", priv->nb_rxq);
+	rte_tel_data_add_dict_int(c, "nb_tx_queues", priv->nb_txq);
 	rte_tel_data_add_dict_int(c, "mtu", priv->mtu);
 	rte_tel_data_add_dict_int(c, "promiscuous", priv->promisc);
 	rte_tel_data_add_dict_int(c, "allmulticast", priv->allmulti);

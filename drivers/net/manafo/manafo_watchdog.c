@@ -64,11 +64,11 @@ manafo_watchdog_arm(struct manafo_priv *priv)
 
 /* Forget all evidence: the VF changed, was repaired, or the port started. */
 static void
-watchdog_reset(struct manafo_priv *priv)
+watchdog_reset(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock)
 {
 	uint16_t i;
 
-	for (i = 0; i < priv->dev->data->nb_tx_queues; i++) {
+	for (i = 0; i < priv->nb_txq; i++) {
 		priv->txwd[i].since_ns = 0;
 		priv->txwd[i].c_since_ns = 0;
 		priv->txwd[i].desc = MANAFO_WD_DESC_UNKNOWN;
@@ -214,7 +214,7 @@ find_hung_queue(struct manafo_priv *priv, uint64_t now) MANAFO_REQUIRES(priv->lo
 	int hung = -1;
 	uint16_t i;
 
-	for (i = 0; i < data->nb_tx_queues; i++) {
+	for (i = 0; i < priv->nb_txq; i++) {
 		struct manafo_txq *txq = data->tx_queues[i];
 		struct manafo_txwd *wd = &priv->txwd[i];
 		uint64_t offered, accepted, refused_ns, uncompleted_ns;

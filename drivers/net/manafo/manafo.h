@@ -289,6 +289,16 @@ struct manafo_priv {
 	uint16_t nb_rxq;
 	uint16_t nb_txq;
 	bool configured;		/* conf holds a configuration to replay */
+	/*
+	 * The port's queues, [0, nb_rxq) and [0, nb_txq), set and cleared by
+	 * manafo's queue ops under the lock. dev->data->rx_queues/tx_queues
+	 * hold the same pointers for ethdev and the data path, but ethdev also
+	 * clears their slots and frees the arrays without the lock (a
+	 * reconfiguration to no RX or no TX queue, a failed configure), before
+	 * the op updates the counts: what runs under the lock walks these.
+	 */
+	struct manafo_rxq *rxqs[RTE_MAX_QUEUES_PER_PORT];
+	struct manafo_txq *txqs[RTE_MAX_QUEUES_PER_PORT];
 	uint16_t mtu;
 	bool promisc;
 	bool allmulti;

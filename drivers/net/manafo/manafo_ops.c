@@ -625,7 +625,6 @@ manafo_dev_configure(struct rte_eth_dev *dev)
 static int
 queue_setup_subs(struct manafo_priv *priv, bool rx, uint16_t idx) MANAFO_REQUIRES(priv->lock)
 {
-	struct rte_eth_dev_data *data = priv->dev->data;
 	struct manafo_sub *refused[MANAFO_NB_ROLES];
 	unsigned int done = 0, nb_refused = 0;
 	int r, ret, err = 0;
@@ -641,7 +640,7 @@ queue_setup_subs(struct manafo_priv *priv, bool rx, uint16_t idx) MANAFO_REQUIRE
 			continue;
 		}
 		if (rx) {
-			struct manafo_rxq *q = data->rx_queues[idx];
+			struct manafo_rxq *q = priv->rxqs[idx];
 			struct rte_eth_rxconf conf = q->conf;
 
 			conf.offloads &= sub->info.rx_queue_offload_capa |
@@ -649,7 +648,7 @@ queue_setup_subs(struct manafo_priv *priv, bool rx, uint16_t idx) MANAFO_REQUIRE
 			ret = rte_eth_rx_queue_setup(sub->port_id, idx, q->nb_desc, q->socket,
 						     &conf, q->mp);
 		} else {
-			struct manafo_txq *q = data->tx_queues[idx];
+			struct manafo_txq *q = priv->txqs[idx];
 			struct rte_eth_txconf conf = q->conf;
 
 			conf.offloads &= sub->info.tx_queue_offload_capa |
@@ -700,9 +699,12 @@ manafo_rx_queue_setup(struct rte_eth_dev *dev, uint16_t idx, uint16_t nb_desc,
 	rxq->port[MANAFO_VF] = priv->sub[MANAFO_VF].port_id;
 	rxq->port[MANAFO_SYNTH] = priv->sub[MANAFO_SYNTH].port_id;
 	dev->data->rx_queues[idx] = rxq;
+	priv->rxqs[idx] = rxq;
 	ret = queue_setup_subs(priv, true, idx);
-	if (ret < 0)
+	if (ret < 0) {
 		dev->data->rx_queues[idx] = NULL;
+		priv->rxqs[idx] = NULL;
+	}
 	manafo_mutex_unlock(&priv->lock);
 	if (ret < 0)
 		rte_free(rxq);
@@ -730,9 +732,12 @@ manafo_tx_queue_setup(struct rte_eth_dev *dev, uint16_t idx, uint16_t nb_desc,
 	txq->port[MANAFO_VF] = priv->sub[MANAFO_VF].port_id;
 	txq->port[MANAFO_SYNTH] = priv->sub[MANAFO_SYNTH].port_id;
 	dev->data->tx_queues[idx] = txq;
+	priv->txqs[idx] = txq;
 	ret = queue_setup_subs(priv, false, idx);
-	if (ret < 0)
+	if (ret < 0) {
 		dev->data->tx_queues[idx] = NULL;
+		priv->txqs[idx] = NULL;
+	}
 	manafo_mutex_unlock(&priv->lock);
 	if (ret < 0)
 		rte_free(txq);
@@ -747,13 +752,14 @@ static void
 rx_queue_release_locked(struct manafo_priv *priv, struct rte_eth_dev *dev, uint16_t idx)
 	MANAFO_REQUIRES(priv->lock)
 {
-	struct manafo_rxq *rxq = dev->data->rx_queues[idx];
+	struct manafo_rxq *rxq = priv->rxqs[idx];
 	int r;
 
 	if (rxq == NULL)
 		return;
 	for (r = 0; r < MANAFO_NB_ROLES; r++)
 		priv->base_rx[r] += rxq->pkts[r];
+	priv->rxqs[idx] = NULL;
 	dev->data->rx_queues[idx] = NULL;
 	rte_free(rxq);
 }
@@ -762,7 +768,7 @@ static void
 tx_queue_release_locked(struct manafo_priv *priv, struct rte_eth_dev *dev, uint16_t idx)
 	MANAFO_REQUIRES(priv->lock)
 {
-	struct manafo_txq *txq = dev->data->tx_queues[idx];
+	struct manafo_txq *txq = priv->txqs[idx];
 	int r;
 
 	if (txq == NULL)
@@ -771,6 +777,7 @@ tx_queue_release_locked(struct manafo_priv *priv, struct rte_eth_dev *dev, uint1
 		priv->base_tx[r] += txq->pkts[r];
 	priv->base_redirected += txq->redirected;
 	priv->base_refused += txq->refused;
+	priv->txqs[idx] = NULL;
 	dev->data->tx_queues[idx] = NULL;
 	rte_free(txq);
 }
@@ -942,9 +949,10 @@ free_queues(struct manafo_priv *priv, struct rte_eth_dev *dev) MANAFO_REQUIRES(p
 {
 	uint16_t i;
 
-	for (i = 0; i < dev->data->nb_rx_queues; i++)
+	/* All of them: a queue beyond the counts would be a leak, never a use. */
+	for (i = 0; i < RTE_DIM(priv->rxqs); i++)
 		rx_queue_release_locked(priv, dev, i);
-	for (i = 0; i < dev->data->nb_tx_queues; i++)
+	for (i = 0; i < RTE_DIM(priv->txqs); i++)
 		tx_queue_release_locked(priv, dev, i);
 }
 

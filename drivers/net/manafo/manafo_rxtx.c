@@ -396,17 +396,16 @@ manafo_set_burst(struct rte_eth_dev *dev, bool atomic)
 void
 manafo_queues_set_port(struct manafo_priv *priv, enum manafo_role role, uint16_t port)
 {
-	struct rte_eth_dev_data *data = manafo_dev(priv)->data;
 	uint16_t i;
 
 	for (i = 0; i < priv->nb_rxq; i++) {
-		struct manafo_rxq *rxq = data->rx_queues[i];
+		struct manafo_rxq *rxq = priv->rxqs[i];
 
 		if (rxq != NULL)
 			rxq->port[role] = port;
 	}
 	for (i = 0; i < priv->nb_txq; i++) {
-		struct manafo_txq *txq = data->tx_queues[i];
+		struct manafo_txq *txq = priv->txqs[i];
 
 		if (txq != NULL)
 			txq->port[role] = port;
@@ -421,13 +420,12 @@ manafo_queues_set_port(struct manafo_priv *priv, enum manafo_role role, uint16_t
 void
 manafo_queues_bind(struct manafo_priv *priv, enum manafo_role role)
 {
-	struct rte_eth_dev_data *data = manafo_dev(priv)->data;
 	uint16_t port = priv->sub[role].port_id;
 	const struct rte_eth_fp_ops *fp = &rte_eth_fp_ops[port];
 	uint16_t i;
 
 	for (i = 0; i < priv->nb_rxq; i++) {
-		struct manafo_rxq *rxq = data->rx_queues[i];
+		struct manafo_rxq *rxq = priv->rxqs[i];
 
 		if (rxq == NULL)
 			continue;
@@ -435,7 +433,7 @@ manafo_queues_bind(struct manafo_priv *priv, enum manafo_role role)
 		rxq->rxq[role] = fp->rxq.data[i];
 	}
 	for (i = 0; i < priv->nb_txq; i++) {
-		struct manafo_txq *txq = data->tx_queues[i];
+		struct manafo_txq *txq = priv->txqs[i];
 
 		if (txq == NULL)
 			continue;
@@ -483,7 +481,6 @@ quiesce_queue(struct manafo_priv *priv, uint32_t *seq, const char *dir, uint16_t
 void
 manafo_quiesce(struct manafo_priv *priv)
 {
-	struct rte_eth_dev_data *data = manafo_dev(priv)->data;
 	uint16_t i;
 
 	if (priv->guard == MANAFO_GUARD_MEMBARRIER) {
@@ -497,13 +494,13 @@ manafo_quiesce(struct manafo_priv *priv)
 	rte_rwlock_write_unlock(&manafo_bench_rwlock);
 #endif
 	for (i = 0; i < priv->nb_rxq; i++) {
-		struct manafo_rxq *rxq = data->rx_queues[i];
+		struct manafo_rxq *rxq = priv->rxqs[i];
 
 		if (rxq != NULL)
 			quiesce_queue(priv, &rxq->seq, "rx", i);
 	}
 	for (i = 0; i < priv->nb_txq; i++) {
-		struct manafo_txq *txq = data->tx_queues[i];
+		struct manafo_txq *txq = priv->txqs[i];
 
 		if (txq != NULL)
 			quiesce_queue(priv, &txq->seq, "tx", i);
@@ -578,7 +575,6 @@ void
 manafo_counters_read(struct manafo_priv *priv, uint64_t rx[MANAFO_NB_ROLES],
 		     uint64_t tx[MANAFO_NB_ROLES], uint64_t *redirected, uint64_t *refused)
 {
-	struct rte_eth_dev_data *data = manafo_dev(priv)->data;
 	uint16_t i;
 	int r;
 
@@ -589,13 +585,13 @@ manafo_counters_read(struct manafo_priv *priv, uint64_t rx[MANAFO_NB_ROLES],
 	*redirected = priv->base_redirected;
 	*refused = priv->base_refused;
 	for (i = 0; i < priv->nb_rxq; i++) {
-		const struct manafo_rxq *rxq = data->rx_queues[i];
+		const struct manafo_rxq *rxq = priv->rxqs[i];
 
 		for (r = 0; rxq != NULL && r < MANAFO_NB_ROLES; r++)
 			rx[r] += __atomic_load_n(&rxq->pkts[r], __ATOMIC_RELAXED);
 	}
 	for (i = 0; i < priv->nb_txq; i++) {
-		const struct manafo_txq *txq = data->tx_queues[i];
+		const struct manafo_txq *txq = priv->txqs[i];
 
 		if (txq == NULL)
 			continue;

@@ -339,12 +339,11 @@ manafo_sub_configure(struct manafo_priv *priv, struct manafo_sub *sub)
 int
 manafo_sub_queues_setup(struct manafo_priv *priv, struct manafo_sub *sub)
 {
-	struct rte_eth_dev_data *data = priv->dev->data;
 	uint16_t i;
 	int ret;
 
 	for (i = 0; i < priv->nb_rxq; i++) {
-		struct manafo_rxq *rxq = data->rx_queues[i];
+		struct manafo_rxq *rxq = priv->rxqs[i];
 		struct rte_eth_rxconf conf;
 
 		if (rxq == NULL)
@@ -357,7 +356,7 @@ manafo_sub_queues_setup(struct manafo_priv *priv, struct manafo_sub *sub)
 			return ret;
 	}
 	for (i = 0; i < priv->nb_txq; i++) {
-		struct manafo_txq *txq = data->tx_queues[i];
+		struct manafo_txq *txq = priv->txqs[i];
 		struct rte_eth_txconf conf;
 
 		if (txq == NULL)

@@ -205,7 +205,6 @@ uncompleted_for(struct manafo_txwd *wd, uint64_t now, uint64_t offered, uint64_t
 static int
 find_hung_queue(struct manafo_priv *priv, uint64_t now) MANAFO_REQUIRES(priv->lock)
 {
-	struct rte_eth_dev_data *data = priv->dev->data;
 	uint64_t timeout_ns = (uint64_t)priv->args.tx_timeout_ms * NS_PER_MS;
 	uint32_t steer = manafo_steer_load(priv);
 	/* Never ask a VF that is resetting or dead: its queues may be gone. */
@@ -215,7 +214,7 @@ find_hung_queue(struct manafo_priv *priv, uint64_t now) MANAFO_REQUIRES(priv->lo
 	uint16_t i;
 
 	for (i = 0; i < priv->nb_txq; i++) {
-		struct manafo_txq *txq = data->tx_queues[i];
+		struct manafo_txq *txq = priv->txqs[i];
 		struct manafo_txwd *wd = &priv->txwd[i];
 		uint64_t offered, accepted, refused_ns, uncompleted_ns;
 		struct manafo_hang h;

@@ -1761,7 +1761,10 @@ race_queue_release(void)
  * BUG-8 (RELIABILITY.md), for TSan: the application configures the stopped
  * port again while the control thread replays the configuration onto the
  * VF (here after an INTR_RESET): rte_eth_dev_configure() rewrites
- * dev->data->dev_conf outside manafo's lock, the replay reads it.
+ * dev->data->dev_conf outside manafo's lock, the replay reads it. One
+ * configure in three has no RX queue: ethdev then releases the RX queues
+ * and frees its queue array before manafo's op runs, while the replay sets
+ * the queues up again.
  */
 static void *
 configurer(void *arg)
@@ -1773,11 +1776,13 @@ configurer(void *arg)
 	while (!__atomic_load_n(&reader_stop, __ATOMIC_ACQUIRE)) {
 		memset(&conf, 0, sizeof(conf));
 		conf.intr_conf.lsc = 1;
-		if (i++ & 1) {
+		if (i & 1) {
 			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 			conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP;
 		}
-		rte_eth_dev_configure(port, NBQ, NBQ, &conf);
+		rte_eth_dev_configure(port, i % 3 == 2 ? 0 : NBQ, NBQ, &conf);
+		if (i++ % 3 != 2)
+			rte_eth_rx_queue_setup(port, 0, 512, 0, NULL, mp);
 		sleep_us(100);
 	}
 	return NULL;

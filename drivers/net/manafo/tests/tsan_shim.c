@@ -21,6 +21,15 @@
  * - mbufs: the mempool's "ring_mp_mc" driver lives in an uninstrumented
  *   library; the storm's pool uses the "storm_tsan" ops below instead, a
  *   mutex-protected stack.
+ * - the DPDK heap: rte_free() zeroes the block (a memset TSan sees) and
+ *   puts it back under the heap's lock, and a later rte_malloc() on
+ *   another thread takes it out under the same lock. That lock is in
+ *   EAL: without it TSan reports the new owner's first writes as racing
+ *   with the old owner's free (seen since manasim's API can drop the last
+ *   reference to a port's data on the thread that called it, and manafo
+ *   probes a new VF into the same block). The rte_malloc()/rte_free()
+ *   family is wrapped in a mutex: the ordering the heap lock gives, no
+ *   more.
  * - the inline primitives of DPDK's headers are compiled as C11 atomics in
  *   this build (RTE_USE_C11_MEM_MODEL for rings, RTE_FORCE_INTRINSICS for
  *   spinlocks: see scripts/run-sanitizers.sh); x86's inline assembly is
@@ -39,6 +48,7 @@
 
 #include <rte_alarm.h>
 #include <rte_ethdev.h>
+#include <rte_malloc.h>
 #include <rte_mempool.h>
 
 void __tsan_acquire(void *addr);
@@ -189,6 +199,103 @@ rte_eth_dev_callback_unregister(uint16_t port, enum rte_eth_event_type ev, rte_e
 	ret = unreg(port, ev, event_trampoline, h);
 	__tsan_acquire(h);
 	return ret;
+}
+
+/* ---- the DPDK heap -------------------------------------------------------- */
+
+/* Recursive: a heap operation that ran a memory event callback could nest. */
+static pthread_mutex_t heap_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+/* The real function, looked up once; atomics, as any thread may be first. */
+#define HEAP_REAL(type, name) __extension__ ({ \
+	static type fn_; \
+	type f_ = __atomic_load_n(&fn_, __ATOMIC_ACQUIRE); \
+	if (f_ == NULL) { \
+		f_ = (type)real(name); \
+		__atomic_store_n(&fn_, f_, __ATOMIC_RELEASE); \
+	} \
+	f_; \
+})
+
+typedef void *(*heap_alloc_t)(const char *, size_t, unsigned int, int);
+typedef void *(*heap_calloc_t)(const char *, size_t, size_t, unsigned int, int);
+typedef void *(*heap_realloc_t)(void *, size_t, unsigned int, int);
+typedef void (*heap_free_t)(void *);
+
+void *
+rte_malloc_socket(const char *type, size_t size, unsigned int align, int socket)
+{
+	void *p;
+
+	pthread_mutex_lock(&heap_lock);
+	p = HEAP_REAL(heap_alloc_t, "rte_malloc_socket")(type, size, align, socket);
+	pthread_mutex_unlock(&heap_lock);
+	return p;
+}
+
+void *
+rte_zmalloc_socket(const char *type, size_t size, unsigned int align, int socket)
+{
+	void *p;
+
+	pthread_mutex_lock(&heap_lock);
+	p = HEAP_REAL(heap_alloc_t, "rte_zmalloc_socket")(type, size, align, socket);
+	pthread_mutex_unlock(&heap_lock);
+	return p;
+}
+
+void *
+rte_calloc_socket(const char *type, size_t num, size_t size, unsigned int align, int socket)
+{
+	void *p;
+
+	pthread_mutex_lock(&heap_lock);
+	p = HEAP_REAL(heap_calloc_t, "rte_calloc_socket")(type, num, size, align, socket);
+	pthread_mutex_unlock(&heap_lock);
+	return p;
+}
+
+void *
+rte_realloc_socket(void *ptr, size_t size, unsigned int align, int socket)
+{
+	void *p;
+
+	pthread_mutex_lock(&heap_lock);
+	p = HEAP_REAL(heap_realloc_t, "rte_realloc_socket")(ptr, size, align, socket);
+	pthread_mutex_unlock(&heap_lock);
+	return p;
+}
+
+void *
+rte_malloc(const char *type, size_t size, unsigned int align)
+{
+	return rte_malloc_socket(type, size, align, SOCKET_ID_ANY);
+}
+
+void *
+rte_zmalloc(const char *type, size_t size, unsigned int align)
+{
+	return rte_zmalloc_socket(type, size, align, SOCKET_ID_ANY);
+}
+
+void *
+rte_calloc(const char *type, size_t num, size_t size, unsigned int align)
+{
+	return rte_calloc_socket(type, num, size, align, SOCKET_ID_ANY);
+}
+
+void *
+rte_realloc(void *ptr, size_t size, unsigned int align)
+{
+	return rte_realloc_socket(ptr, size, align, SOCKET_ID_ANY);
+}
+
+void
+rte_free(void *ptr)
+{
+	pthread_mutex_lock(&heap_lock);
+	HEAP_REAL(heap_free_t, "rte_free")(ptr);
+	pthread_mutex_unlock(&heap_lock);
 }
 
 /* ---- a mempool driver TSan can see through ------------------------------ */

@@ -176,6 +176,11 @@ apply_value(struct manafo_args *args, const struct manafo_key *k, const char *v,
 		if (vlen >= MANAFO_SUB_ARGS_MAX)
 			return args_error(err, errlen, "devarg \"%s(...)\" longer than %d",
 					  k->name, MANAFO_SUB_ARGS_MAX - 1);
+		/* A device named "auto" cannot be probed: discovery takes no arguments. */
+		if (vlen > sizeof(MANAFO_AUTO) - 1 && v[sizeof(MANAFO_AUTO) - 1] == ',' &&
+		    strncmp(v, MANAFO_AUTO, sizeof(MANAFO_AUTO) - 1) == 0)
+			return args_error(err, errlen, "devarg \"%s(%.*s)\": %s takes no arguments",
+					  k->name, (int)vlen, v, MANAFO_AUTO);
 		memcpy(args->sub_devargs[k->role], v, vlen);
 		args->sub_devargs[k->role][vlen] = '\0';
 		/* Kept in sub_devargs too: the role counts as given, logs show "auto". */

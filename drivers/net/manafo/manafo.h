@@ -89,19 +89,24 @@ enum manafo_cause {
  * thread reads `seq` while it waits for the queue to leave a sub-device, and
  * the counters when asked.
  *
- * The primary process calls the sub-devices' burst functions and queues
- * directly (rx_fn/rxq, cached when the sub-device starts, while the data
- * path is steered away from it): one dispatch per sub-device burst instead
- * of two. A secondary process, where those pointers are not valid, goes
- * through rte_eth_rx_burst() with the port ids of the cold part.
+ * The primary process calls the sub-devices' burst functions (in the port's
+ * hot line, manafo_priv.rx_fn/tx_fn) on their queues (rxq/txq here)
+ * directly, both cached when the sub-device starts, while the data path is
+ * steered away from it: one dispatch per sub-device burst instead of two. A
+ * secondary process, where those pointers are not valid, goes through
+ * rte_eth_rx_burst() with the port ids of the cold part.
+ *
+ * arg_pkts/arg_n keep the burst's arguments across the sub-device call in
+ * the queue's own line rather than in callee-saved registers: the common
+ * path then saves one register instead of three (manafo_rxtx.c).
  */
 struct manafo_rxq {
 	uint32_t seq;			/* odd while inside a burst */
-	uint8_t synth_turn;		/* poll the synthetic path first */
-	uint8_t full_bursts;		/* VF bursts that filled the array */
+	uint16_t arg_n;			/* this burst's size (across the call) */
+	uint8_t turn;			/* full VF bursts before synth goes first */
 	const uint32_t *steer;		/* the port's steering word */
-	eth_rx_burst_t rx_fn[MANAFO_NB_ROLES];
-	void *rxq[MANAFO_NB_ROLES];
+	struct rte_mbuf **arg_pkts;	/* this burst's array (across the call) */
+	void *rxq[MANAFO_NB_ROLES];	/* sub-device queues (primary) */
 	uint64_t pkts[MANAFO_NB_ROLES];	/* received from each path */
 	/* cold */
 	uint16_t qid;
@@ -115,9 +120,10 @@ struct manafo_rxq {
 
 struct manafo_txq {
 	uint32_t seq;			/* odd while inside a burst */
-	const uint32_t *steer;
-	eth_tx_burst_t tx_fn[MANAFO_NB_ROLES];
-	void *txq[MANAFO_NB_ROLES];
+	uint16_t arg_n;			/* this burst's size (across the call) */
+	const uint32_t *steer;		/* the port's steering word */
+	struct rte_mbuf **arg_pkts;	/* this burst's array (across the call) */
+	void *txq[MANAFO_NB_ROLES];	/* sub-device queues (primary) */
 	uint64_t pkts[MANAFO_NB_ROLES];	/* accepted by each path */
 	/* second line: written when a burst is cut short only */
 	uint64_t vf_short __rte_cache_aligned;	/* offered to the VF, not taken */
@@ -260,6 +266,14 @@ struct manafo_priv {
 	/* hot, read by every burst, written on a switch only */
 	uint32_t steer __rte_cache_aligned;
 	enum manafo_guard_mode guard;
+	/*
+	 * The sub-devices' burst functions (primary process only), cached when
+	 * a sub-device starts, before the data path is steered to it. One copy
+	 * per port, next to the steering word that every burst loads anyway:
+	 * the queues' lines keep room for the burst's arguments.
+	 */
+	eth_rx_burst_t rx_fn[MANAFO_NB_ROLES];
+	eth_tx_burst_t tx_fn[MANAFO_NB_ROLES];
 
 	/* everything below is control path */
 	struct rte_eth_dev *dev __rte_cache_aligned;

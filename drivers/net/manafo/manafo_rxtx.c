@@ -113,6 +113,7 @@ static rte_rwlock_t manafo_bench_rwlock = RTE_RWLOCK_INITIALIZER;
 #endif
 
 /*
+ * Instruction economy of the burst functions (bench/README.md, ipp.sh).
  * The guard and the counters cost one instruction each on x86: an add to
  * memory. A volatile ++ or a relaxed atomic load-add-store compiles to three
  * or four (gcc does not fold them into one read-modify-write instruction),
@@ -175,11 +176,32 @@ guard_exit(uint32_t *seq)
 	BENCH_READ_UNLOCK();
 }
 
-static __rte_always_inline uint16_t
-sub_rx(struct manafo_rxq *rxq, enum manafo_role r, struct rte_mbuf **pkts, uint16_t n,
-       bool direct)
+/* What a burst touches in steady state fits in the queue's first line. */
+#define HOT_END(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
+_Static_assert(HOT_END(struct manafo_rxq, pkts) <= RTE_CACHE_LINE_SIZE,
+	       "manafo_rxq: the hot part spans two cache lines");
+_Static_assert(HOT_END(struct manafo_txq, pkts) <= RTE_CACHE_LINE_SIZE,
+	       "manafo_txq: the hot part spans two cache lines");
+_Static_assert(HOT_END(struct manafo_priv, tx_fn) <= RTE_CACHE_LINE_SIZE,
+	       "manafo_priv: the hot part spans two cache lines");
+
+/* The port's private data, from a queue's pointer to its steering word. */
+static __rte_always_inline const struct manafo_priv *
+steer_priv(const uint32_t *steer)
 {
-	uint16_t nb = direct ? rxq->rx_fn[r](rxq->rxq[r], pkts, n) :
+	return container_of(steer, const struct manafo_priv, steer);
+}
+
+/*
+ * One sub-device burst, counted. `sp` is the queue's steering pointer as the
+ * caller loaded it: loading it again after the steering word's acquire load
+ * would cost an instruction.
+ */
+static __rte_always_inline uint16_t
+sub_rx(struct manafo_rxq *rxq, const uint32_t *sp, enum manafo_role r,
+       struct rte_mbuf **pkts, uint16_t n, bool direct)
+{
+	uint16_t nb = direct ? steer_priv(sp)->rx_fn[r](rxq->rxq[r], pkts, n) :
 			       rte_eth_rx_burst(rxq->port[r], rxq->qid, pkts, n);
 
 	counter_add(&rxq->pkts[r], nb);
@@ -187,54 +209,64 @@ sub_rx(struct manafo_rxq *rxq, enum manafo_role r, struct rte_mbuf **pkts, uint1
 }
 
 static __rte_always_inline uint16_t
-sub_tx(struct manafo_txq *txq, enum manafo_role r, struct rte_mbuf **pkts, uint16_t n,
-       bool direct)
+sub_tx(struct manafo_txq *txq, const uint32_t *sp, enum manafo_role r,
+       struct rte_mbuf **pkts, uint16_t n, bool direct)
 {
-	uint16_t nb = direct ? txq->tx_fn[r](txq->txq[r], pkts, n) :
+	uint16_t nb = direct ? steer_priv(sp)->tx_fn[r](txq->txq[r], pkts, n) :
 			       rte_eth_tx_burst(txq->port[r], txq->qid, pkts, n);
 
 	counter_add(&txq->pkts[r], nb);
 	return nb;
 }
 
-/* Every 8th VF burst that fills the array, the synthetic path goes first. */
-#define SYNTH_TURN_MASK 7
+/*
+ * RX fairness: while the VF fills every burst the synthetic path, where the
+ * host still delivers some traffic, would never be polled. `turn` counts
+ * the VF bursts that filled the array down from RX_TURN_EVERY; at 0 the
+ * next burst goes to rx_slow(), which polls the synthetic path first. A
+ * new queue is zeroed: its first burst goes to rx_slow(), which sets it.
+ */
+#define RX_TURN_EVERY 8
 
-static __rte_noinline uint16_t
-rx_synth_turn(struct manafo_rxq *rxq, uint32_t steer, struct rte_mbuf **pkts, uint16_t n,
-	      bool direct)
+/*
+ * Everything but "VF on, no turn due": the synthetic path's turn, RX on the
+ * synthetic path alone (after a failover), or no path. A turn due while the
+ * synthetic path is off is dropped: the synthetic path is polled first
+ * RX_TURN_EVERY full VF bursts after it returns. The burst's arguments are
+ * in the queue's line (rx_burst()), and the steering word is loaded again
+ * after a sub-device burst: still inside the guard, any value read now is
+ * as good as the one the burst started with. Fewer values live across the
+ * calls, fewer registers to save.
+ */
+static __rte_always_inline uint16_t
+rx_slow(struct manafo_rxq *rxq, uint32_t steer, bool direct)
 {
-	uint16_t nb;
+	uint16_t nb = 0;
 
-	rxq->synth_turn = 0;
-	nb = sub_rx(rxq, MANAFO_SYNTH, pkts, n, direct);
-	if ((steer & MANAFO_VF_RX) && nb < n)
-		nb += sub_rx(rxq, MANAFO_VF, pkts + nb, n - nb, direct);
+	if (rxq->turn == 0)
+		rxq->turn = RX_TURN_EVERY;
+	if (steer & MANAFO_SYN_RX) {
+		nb = sub_rx(rxq, rxq->steer, MANAFO_SYNTH, rxq->arg_pkts, rxq->arg_n, direct);
+		if (nb == rxq->arg_n)
+			return nb;
+		steer = __atomic_load_n(rxq->steer, __ATOMIC_ACQUIRE);
+	}
+	if (steer & MANAFO_VF_RX)
+		nb += sub_rx(rxq, rxq->steer, MANAFO_VF, rxq->arg_pkts + nb, rxq->arg_n - nb,
+			     direct);
 	return nb;
 }
 
+/* The VF filled part of the array: the synthetic path gets the rest. */
 static __rte_always_inline uint16_t
-rx_burst(struct manafo_rxq *rxq, struct rte_mbuf **pkts, uint16_t n, bool atomic, bool direct)
+rx_vf_short(struct manafo_rxq *rxq, uint16_t nb, bool direct)
 {
-	uint16_t nb = 0;
-	uint32_t steer;
+	const uint32_t *sp = rxq->steer;
+	uint32_t steer = __atomic_load_n(sp, __ATOMIC_ACQUIRE);
 
-	guard_enter(&rxq->seq, atomic);
-	steer = __atomic_load_n(rxq->steer, __ATOMIC_ACQUIRE);
-	if (unlikely(rxq->synth_turn) && (steer & MANAFO_SYN_RX)) {
-		nb = rx_synth_turn(rxq, steer, pkts, n, direct);
-	} else {
-		if (likely(steer & MANAFO_VF_RX))
-			nb = sub_rx(rxq, MANAFO_VF, pkts, n, direct);
-		if (nb < n) {
-			if (steer & MANAFO_SYN_RX)
-				nb += sub_rx(rxq, MANAFO_SYNTH, pkts + nb, n - nb, direct);
-		} else if ((++rxq->full_bursts & SYNTH_TURN_MASK) == 0) {
-			/* The host delivers some traffic on synth even now. */
-			rxq->synth_turn = 1;
-		}
-	}
-	guard_exit(&rxq->seq);
+	if (steer & MANAFO_SYN_RX)
+		nb += sub_rx(rxq, sp, MANAFO_SYNTH, rxq->arg_pkts + nb, rxq->arg_n - nb,
+			     direct);
 	return nb;
 }
 
@@ -244,39 +276,111 @@ rx_burst(struct manafo_rxq *rxq, struct rte_mbuf **pkts, uint16_t n, bool atomic
  * bursts return 0 without taking the mbufs) must not refuse anything: the
  * rest goes out on the synthetic path in the same call.
  */
-static __rte_noinline uint16_t
-tx_vf_short(struct manafo_txq *txq, struct rte_mbuf **pkts, uint16_t n, uint16_t sent,
-	    bool direct)
+static __rte_always_inline uint16_t
+tx_vf_short(struct manafo_txq *txq, uint16_t sent, bool direct)
 {
-	uint32_t steer = __atomic_load_n(txq->steer, __ATOMIC_ACQUIRE);
+	const uint32_t *sp = txq->steer;
+	uint32_t steer = __atomic_load_n(sp, __ATOMIC_ACQUIRE);
+	uint16_t rest = txq->arg_n - sent;
 
-	MANAFO_COUNTER_ADD(txq->vf_short, n - sent);
+	MANAFO_COUNTER_ADD(txq->vf_short, rest);
 	if (steer & MANAFO_VF_TX)
 		return sent;
-	MANAFO_COUNTER_ADD(txq->redirected, n - sent);
+	MANAFO_COUNTER_ADD(txq->redirected, rest);
 	if (likely(steer & MANAFO_SYN_TX))
-		return sent + sub_tx(txq, MANAFO_SYNTH, pkts + sent, n - sent, direct);
-	MANAFO_COUNTER_ADD(txq->refused, n - sent);
+		return sent + sub_tx(txq, sp, MANAFO_SYNTH, txq->arg_pkts + sent, rest, direct);
+	MANAFO_COUNTER_ADD(txq->refused, rest);
 	return sent;
 }
 
+/* TX off the VF: on the synthetic path (after a failover), or refused. */
+static __rte_always_inline uint16_t
+tx_slow(struct manafo_txq *txq, uint32_t steer, bool direct)
+{
+	if (likely(steer & MANAFO_SYN_TX))
+		return sub_tx(txq, txq->steer, MANAFO_SYNTH, txq->arg_pkts, txq->arg_n, direct);
+	MANAFO_COUNTER_ADD(txq->refused, txq->arg_n);
+	return 0;
+}
+
+/*
+ * The slow paths out of line, so that their registers are not saved on
+ * the common path; one copy per dispatch (a `direct` argument would make
+ * every copy carry both).
+ */
+#define OUT_OF_LINE(name, type, arg2_t)						\
+static __rte_noinline uint16_t							\
+name ## _direct(type *q, arg2_t a) { return name(q, a, true); }		\
+static __rte_noinline uint16_t							\
+name ## _ethdev(type *q, arg2_t a) { return name(q, a, false); }
+OUT_OF_LINE(rx_slow, struct manafo_rxq, uint32_t)
+OUT_OF_LINE(rx_vf_short, struct manafo_rxq, uint16_t)
+OUT_OF_LINE(tx_slow, struct manafo_txq, uint32_t)
+OUT_OF_LINE(tx_vf_short, struct manafo_txq, uint16_t)
+#define OUT_OF_LINE_CALL(name, direct, q, a) \
+	((direct) ? name ## _direct(q, a) : name ## _ethdev(q, a))
+
+/*
+ * The common path keeps only the queue pointer live across the VF's
+ * burst: the arguments the rest of the burst may need are stored in the
+ * queue's line first and read back from it (the call may have changed the
+ * line, as far as the compiler knows, so it does not keep copies in
+ * registers). One register saved instead of three. Do not use `pkts` or
+ * `n` after the call. The VF gets `arg_n` read back from the line (the
+ * guard is a compiler barrier, so it is a load), not `n`: with `n` gcc
+ * zero-extends it into one register and copies it into the argument
+ * register, one instruction more.
+ */
+static __rte_always_inline uint16_t
+rx_burst(struct manafo_rxq *rxq, struct rte_mbuf **pkts, uint16_t n, bool atomic, bool direct)
+{
+	const uint32_t *sp;
+	uint16_t nb;
+	uint32_t steer;
+
+	rxq->arg_n = n;
+	rxq->arg_pkts = pkts;
+	guard_enter(&rxq->seq, atomic);
+	sp = rxq->steer;
+	steer = __atomic_load_n(sp, __ATOMIC_ACQUIRE);
+	if (likely((steer & MANAFO_VF_RX) && rxq->turn != 0)) {
+		/* arg_n, not n: see below. */
+		nb = sub_rx(rxq, sp, MANAFO_VF, pkts, rxq->arg_n, direct);
+		if (likely(nb == rxq->arg_n)) {
+			rxq->turn--;
+			guard_exit(&rxq->seq);
+			return nb;
+		}
+		nb = OUT_OF_LINE_CALL(rx_vf_short, direct, rxq, nb);
+	} else {
+		nb = OUT_OF_LINE_CALL(rx_slow, direct, rxq, steer);
+	}
+	guard_exit(&rxq->seq);
+	return nb;
+}
+
+/* As rx_burst(): only the queue pointer is live across the VF's burst. */
 static __rte_always_inline uint16_t
 tx_burst(struct manafo_txq *txq, struct rte_mbuf **pkts, uint16_t n, bool atomic, bool direct)
 {
+	const uint32_t *sp;
 	uint16_t sent;
 	uint32_t steer;
 
+	txq->arg_n = n;
+	txq->arg_pkts = pkts;
 	guard_enter(&txq->seq, atomic);
-	steer = __atomic_load_n(txq->steer, __ATOMIC_ACQUIRE);
+	sp = txq->steer;
+	steer = __atomic_load_n(sp, __ATOMIC_ACQUIRE);
 	if (likely(steer & MANAFO_VF_TX)) {
-		sent = sub_tx(txq, MANAFO_VF, pkts, n, direct);
-		if (unlikely(sent != n))
-			sent = tx_vf_short(txq, pkts, n, sent, direct);
-	} else if (likely(steer & MANAFO_SYN_TX)) {
-		sent = sub_tx(txq, MANAFO_SYNTH, pkts, n, direct);
+		sent = sub_tx(txq, sp, MANAFO_VF, pkts, txq->arg_n, direct);
+		if (likely(sent == txq->arg_n)) {
+			guard_exit(&txq->seq);
+			return sent;
+		}
+		sent = OUT_OF_LINE_CALL(tx_vf_short, direct, txq, sent);
 	} else {
-		sent = 0;
-		MANAFO_COUNTER_ADD(txq->refused, n);
+		sent = OUT_OF_LINE_CALL(tx_slow, direct, txq, steer);
 	}
 	guard_exit(&txq->seq);
 	return sent;
@@ -435,8 +539,8 @@ manafo_queues_set_port(struct manafo_priv *priv, enum manafo_role role, uint16_t
 }
 
 /*
- * Cache a started sub-device's burst functions and queue objects in every
- * queue. The caller has not steered to the role yet (it is off while the
+ * Cache a started sub-device's burst functions in the port and its queue
+ * objects in every queue. The caller has not steered to the role yet (it is off while the
  * sub-device starts), so no burst reads them meanwhile.
  */
 void
@@ -446,21 +550,19 @@ manafo_queues_bind(struct manafo_priv *priv, enum manafo_role role)
 	const struct rte_eth_fp_ops *fp = &rte_eth_fp_ops[port];
 	uint16_t i;
 
+	priv->rx_fn[role] = fp->rx_pkt_burst;
+	priv->tx_fn[role] = fp->tx_pkt_burst;
 	for (i = 0; i < priv->nb_rxq; i++) {
 		struct manafo_rxq *rxq = priv->rxqs[i];
 
-		if (rxq == NULL)
-			continue;
-		rxq->rx_fn[role] = fp->rx_pkt_burst;
-		rxq->rxq[role] = fp->rxq.data[i];
+		if (rxq != NULL)
+			rxq->rxq[role] = fp->rxq.data[i];
 	}
 	for (i = 0; i < priv->nb_txq; i++) {
 		struct manafo_txq *txq = priv->txqs[i];
 
-		if (txq == NULL)
-			continue;
-		txq->tx_fn[role] = fp->tx_pkt_burst;
-		txq->txq[role] = fp->txq.data[i];
+		if (txq != NULL)
+			txq->txq[role] = fp->txq.data[i];
 	}
 }
 

@@ -103,6 +103,7 @@ enum manafo_cause {
 struct manafo_rxq {
 	uint32_t seq;			/* odd while inside a burst */
 	uint16_t arg_n;			/* this burst's size (across the call) */
+	uint8_t vf_rx;			/* MANAFO_VF_RX, 0 when synth goes first */
 	uint8_t turn;			/* full VF bursts before synth goes first */
 	const uint32_t *steer;		/* the port's steering word */
 	struct rte_mbuf **arg_pkts;	/* this burst's array (across the call) */

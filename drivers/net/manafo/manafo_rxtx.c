@@ -184,6 +184,7 @@ _Static_assert(HOT_END(struct manafo_txq, pkts) <= RTE_CACHE_LINE_SIZE,
 	       "manafo_txq: the hot part spans two cache lines");
 _Static_assert(HOT_END(struct manafo_priv, tx_fn) <= RTE_CACHE_LINE_SIZE,
 	       "manafo_priv: the hot part spans two cache lines");
+_Static_assert(MANAFO_VF_RX <= UINT8_MAX, "manafo_rxq.vf_rx holds MANAFO_VF_RX");
 
 /* The port's private data, from a queue's pointer to its steering word. */
 static __rte_always_inline const struct manafo_priv *
@@ -223,8 +224,12 @@ sub_tx(struct manafo_txq *txq, const uint32_t *sp, enum manafo_role r,
  * RX fairness: while the VF fills every burst the synthetic path, where the
  * host still delivers some traffic, would never be polled. `turn` counts
  * the VF bursts that filled the array down from RX_TURN_EVERY; at 0 the
- * next burst goes to rx_slow(), which polls the synthetic path first. A
- * new queue is zeroed: its first burst goes to rx_slow(), which sets it.
+ * queue's `vf_rx` mask goes to 0 and the next burst, whatever the steering
+ * word says, goes to rx_slow(), which polls the synthetic path first. The
+ * common path pays for it with the mask in its steering test (`steer &
+ * vf_rx` instead of `steer & MANAFO_VF_RX`, the same instruction) and a
+ * decrement after a full VF burst. A new queue is zeroed: its first burst
+ * goes to rx_slow(), which sets both.
  */
 #define RX_TURN_EVERY 8
 
@@ -243,8 +248,10 @@ rx_slow(struct manafo_rxq *rxq, uint32_t steer, bool direct)
 {
 	uint16_t nb = 0;
 
-	if (rxq->turn == 0)
+	if (rxq->vf_rx == 0) {
+		rxq->vf_rx = MANAFO_VF_RX;
 		rxq->turn = RX_TURN_EVERY;
+	}
 	if (steer & MANAFO_SYN_RX) {
 		nb = sub_rx(rxq, rxq->steer, MANAFO_SYNTH, rxq->arg_pkts, rxq->arg_n, direct);
 		if (nb == rxq->arg_n)
@@ -343,11 +350,13 @@ rx_burst(struct manafo_rxq *rxq, struct rte_mbuf **pkts, uint16_t n, bool atomic
 	guard_enter(&rxq->seq, atomic);
 	sp = rxq->steer;
 	steer = __atomic_load_n(sp, __ATOMIC_ACQUIRE);
-	if (likely((steer & MANAFO_VF_RX) && rxq->turn != 0)) {
+	/* vf_rx has the VF's RX bit only (8 bits suffice), 0 on a turn. */
+	if (likely((uint8_t)steer & rxq->vf_rx)) {
 		/* arg_n, not n: see below. */
 		nb = sub_rx(rxq, sp, MANAFO_VF, pkts, rxq->arg_n, direct);
 		if (likely(nb == rxq->arg_n)) {
-			rxq->turn--;
+			if (unlikely(--rxq->turn == 0))
+				rxq->vf_rx = 0;
 			guard_exit(&rxq->seq);
 			return nb;
 		}

@@ -16,6 +16,11 @@
  *
  * --packets N forwards exactly N packets per variant and exits: the loop
  * is then deterministic, for instruction counts under callgrind (ipp.sh).
+ *
+ * --scale forwards queue 0 alone on lcore 0, then queues 0 and 1 on lcores
+ * 0 and 1 at once, alternately, and reports the per-queue rates and their
+ * sum over the single queue's. --memory reports the rte_malloc heap cost of
+ * a port and of each queue (run_memory()).
  */
 
 #include <errno.h>
@@ -37,12 +42,16 @@
 #include <rte_common.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
+#include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_version.h>
 
 #include "rte_pmd_manafo.h"
+/* Only for the sizes of manafo's structures in --memory. */
+#include "manafo.h"
 
 #define MAX_BURST	512
 #define MAX_ROUNDS	101
@@ -56,6 +65,10 @@
 /* Below this share of undisturbed time, use the whole run. */
 #define MIN_CLEAN	0.2
 #define LINK_WAIT_MS	3000
+/* --memory: queue counts of the three configurations (see run_memory()). */
+#define MEM_QUEUES	8
+/* --scale: the lcore of the second queue. */
+#define SCALE_LCORE	1
 
 static const uint16_t sweep_bursts[] = { 1, 4, 8, 32, 64 };
 
@@ -76,6 +89,8 @@ struct variant {
 	uint16_t port;
 	double mpps[MAX_ROUNDS];
 	uint64_t clean_ns, total_ns;	/* undisturbed and all time of the rounds */
+	/* --scale: queue 0 alone, then queues 0 and 1 on two lcores at once */
+	double one[MAX_ROUNDS], two[2][MAX_ROUNDS];
 };
 
 static struct variant variants[NB_VARIANTS] = {
@@ -96,11 +111,16 @@ static struct {
 	const char *guard;	/* guard= of the "manafo" variant */
 	const char *json;
 	bool quiet;
+	bool scale;		/* --scale: 2 queues on 2 lcores vs 1 queue */
+	bool memory;		/* --memory: heap bytes per port and per queue */
+	bool variants_given;
+	uint16_t queues;	/* queues per port */
 } opt = {
 	.rounds = 7,
 	.time_ms = 500,
 	.burst = 32,
 	.guard = "auto",
+	.queues = 1,
 };
 
 static struct rte_mempool *pool;
@@ -122,8 +142,13 @@ usage(const char *prog)
 	       "                    (deterministic: for callgrind)\n"
 	       "  --json FILE       also write the results as JSON\n"
 	       "  --quiet           no per-round lines\n"
-	       "EAL always gets -l 0 --no-huge -m 512 --no-pci --no-telemetry --no-shconf\n"
-	       "--file-prefix manafo-bench-<pid>; options after -- are appended.\n",
+	       "  --scale           per-queue throughput of 2 queues on lcores 0 and 1 at\n"
+	       "                    once against queue 0 alone (default variants direct,manafo)\n"
+	       "  --memory          rte_malloc heap bytes of a port and of each queue, manafo\n"
+	       "                    over net_ring against net_ring, --rounds repetitions\n"
+	       "EAL always gets -l 0 (-l 0,1 with --scale) --no-huge -m 512 --no-pci\n"
+	       "--no-telemetry --no-shconf --file-prefix manafo-bench-<pid>; options after\n"
+	       "-- are appended.\n",
 	       prog);
 }
 
@@ -180,6 +205,8 @@ parse_args(int argc, char **argv)
 		{ "packets", required_argument, NULL, 'p' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "scale", no_argument, NULL, 'S' },
+		{ "memory", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -214,6 +241,7 @@ parse_args(int argc, char **argv)
 		case 'v':
 			if (parse_variants(optarg) < 0)
 				goto bad;
+			opt.variants_given = true;
 			break;
 		case 'g':
 			if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "cas") != 0 &&
@@ -232,6 +260,12 @@ parse_args(int argc, char **argv)
 		case 'q':
 			opt.quiet = true;
 			break;
+		case 'S':
+			opt.scale = true;
+			break;
+		case 'M':
+			opt.memory = true;
+			break;
 		case 'h':
 			usage(argv[0]);
 			exit(0);
@@ -239,6 +273,15 @@ parse_args(int argc, char **argv)
 			usage(argv[0]);
 			return -EINVAL;
 		}
+	}
+	if (opt.scale) {
+		opt.queues = 2;
+		if (!opt.variants_given)
+			parse_variants("direct,manafo");
+	}
+	if ((opt.scale || opt.memory) && (opt.packets != 0 || opt.sweep)) {
+		fprintf(stderr, "--scale and --memory take neither --packets nor --burst-sweep\n");
+		return -EINVAL;
 	}
 	return optind;
 bad:
@@ -261,14 +304,14 @@ now_ns(void)
  * and the counted runs execute the same per-burst code.
  */
 static __rte_always_inline uint16_t
-fwd_burst(uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+fwd_burst(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t n)
 {
 	uint16_t nb_rx, nb_tx;
 
-	nb_rx = rte_eth_rx_burst(port, 0, pkts, n);
+	nb_rx = rte_eth_rx_burst(port, queue, pkts, n);
 	if (unlikely(nb_rx == 0))
 		return 0;
-	nb_tx = rte_eth_tx_burst(port, 0, pkts, nb_rx);
+	nb_tx = rte_eth_tx_burst(port, queue, pkts, nb_rx);
 	if (unlikely(nb_tx < nb_rx))
 		rte_pktmbuf_free_bulk(&pkts[nb_tx], nb_rx - nb_tx);
 	return nb_tx;
@@ -298,7 +341,7 @@ struct timed {
  * run when too few are left).
  */
 static __rte_noinline void
-fwd_timed(uint16_t port, uint16_t burst, uint64_t ns, struct timed *res)
+fwd_timed(uint16_t port, uint16_t queue, uint16_t burst, uint64_t ns, struct timed *res)
 {
 	struct rte_mbuf *pkts[MAX_BURST];
 	unsigned int per_check = RTE_MAX(1u, (unsigned int)CLOCK_EVERY_PKTS / burst);
@@ -313,7 +356,7 @@ fwd_timed(uint16_t port, uint16_t burst, uint64_t ns, struct timed *res)
 	slice_start = start;
 	do {
 		for (i = 0; i < per_check; i++)
-			slice_pkts += fwd_burst(port, pkts, burst);
+			slice_pkts += fwd_burst(port, queue, pkts, burst);
 		t = now_ns();
 		if (t - slice_start >= SLICE_NS || t >= end) {
 			c = preemptions();
@@ -345,7 +388,7 @@ fwd_count(uint16_t port, uint16_t burst, uint64_t count, uint64_t *bursts)
 	uint16_t k;
 
 	while (fwd < count) {
-		k = fwd_burst(port, pkts, (uint16_t)RTE_MIN((uint64_t)burst, count - fwd));
+		k = fwd_burst(port, 0, pkts, (uint16_t)RTE_MIN((uint64_t)burst, count - fwd));
 		nb++;
 		fwd += k;
 		/* A port that stopped forwarding would spin forever: give up. */
@@ -358,21 +401,31 @@ fwd_count(uint16_t port, uint16_t burst, uint64_t count, uint64_t *bursts)
 }
 
 static int
-port_setup(uint16_t port)
+port_config(uint16_t port, uint16_t nb_rx, uint16_t nb_tx)
 {
 	struct rte_eth_conf conf;
+	uint16_t q;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	ret = rte_eth_dev_configure(port, nb_rx, nb_tx, &conf);
+	for (q = 0; ret == 0 && q < nb_rx; q++)
+		ret = rte_eth_rx_queue_setup(port, q, NB_DESC, rte_eth_dev_socket_id(port),
+					     NULL, pool);
+	for (q = 0; ret == 0 && q < nb_tx; q++)
+		ret = rte_eth_tx_queue_setup(port, q, NB_DESC, rte_eth_dev_socket_id(port),
+					     NULL);
+	return ret;
+}
+
+static int
+port_setup(uint16_t port)
+{
 	struct rte_eth_link link;
 	uint64_t deadline;
 	int ret;
 
-	memset(&conf, 0, sizeof(conf));
-	ret = rte_eth_dev_configure(port, 1, 1, &conf);
-	if (ret < 0)
-		return ret;
-	ret = rte_eth_rx_queue_setup(port, 0, NB_DESC, rte_eth_dev_socket_id(port), NULL, pool);
-	if (ret < 0)
-		return ret;
-	ret = rte_eth_tx_queue_setup(port, 0, NB_DESC, rte_eth_dev_socket_id(port), NULL);
+	ret = port_config(port, opt.queues, opt.queues);
 	if (ret < 0)
 		return ret;
 	ret = rte_eth_dev_start(port);
@@ -462,7 +515,7 @@ warm_up(uint16_t burst)
 
 		if (!v->enabled)
 			continue;
-		fwd_timed(v->port, burst, WARMUP_MS * 1000000ULL, &res);
+		fwd_timed(v->port, 0, burst, WARMUP_MS * 1000000ULL, &res);
 		if (res.pkts == 0) {
 			fprintf(stderr, "%s: port %s forwards nothing\n", v->name, v->port_name);
 			return -EIO;
@@ -677,7 +730,7 @@ run_rounds(uint16_t burst)
 
 			if (!v->enabled)
 				continue;
-			fwd_timed(v->port, burst, opt.time_ms * 1000000ULL, &res);
+			fwd_timed(v->port, 0, burst, opt.time_ms * 1000000ULL, &res);
 			if (res.pkts == 0) {
 				fprintf(stderr, "%s forwarded nothing in round %u\n", v->name, r);
 				return -EIO;
@@ -723,6 +776,319 @@ run_count(void)
 			return -EIO;
 		}
 	}
+	return 0;
+}
+
+/* ---- --scale: 2 queues on 2 lcores against 1 queue on 1 lcore ---------- */
+
+struct scale_job {
+	uint16_t port;
+	uint16_t queue;
+	uint64_t ns;
+	int go;			/* set by the main lcore: start now */
+	struct timed res;
+};
+
+static int
+scale_worker(void *arg)
+{
+	struct scale_job *job = arg;
+
+	while (!__atomic_load_n(&job->go, __ATOMIC_ACQUIRE))
+		rte_pause();
+	fwd_timed(job->port, job->queue, opt.burst, job->ns, &job->res);
+	return 0;
+}
+
+/* Mpps of a run: over its undisturbed slices, as in run_rounds(). */
+static double
+timed_mpps(const struct timed *res)
+{
+	if (res->ns == 0)
+		return 0;
+	if ((double)res->clean_ns / (double)res->ns >= MIN_CLEAN)
+		return (double)res->clean_pkts * 1000.0 / (double)res->clean_ns;
+	return (double)res->pkts * 1000.0 / (double)res->ns;
+}
+
+/*
+ * Queue 0 on the main lcore alone; or queue 0 on the main lcore and queue
+ * 1 on SCALE_LCORE at the same time (the worker spins on `go` until the
+ * main lcore starts too). out[] gets the Mpps of each queue.
+ */
+static int
+scale_run(uint16_t port, unsigned int nb_queues, uint64_t ns, double out[2])
+{
+	struct scale_job job = { .port = port, .queue = 1, .ns = ns };
+	struct timed res;
+	int ret;
+
+	if (nb_queues == 2) {
+		ret = rte_eal_remote_launch(scale_worker, &job, SCALE_LCORE);
+		if (ret != 0)
+			return ret;
+		__atomic_store_n(&job.go, 1, __ATOMIC_RELEASE);
+	}
+	fwd_timed(port, 0, opt.burst, ns, &res);
+	out[0] = timed_mpps(&res);
+	out[1] = 0;
+	if (nb_queues == 2) {
+		rte_eal_wait_lcore(SCALE_LCORE);
+		out[1] = timed_mpps(&job.res);
+	}
+	return 0;
+}
+
+static void
+stats3(const double *x, unsigned int n, double *med, double *min, double *max)
+{
+	double sorted[MAX_ROUNDS];
+
+	memcpy(sorted, x, n * sizeof(sorted[0]));
+	*med = median_of(sorted, n);
+	*min = sorted[0];
+	*max = sorted[n - 1];
+}
+
+static int
+run_scale(void)
+{
+	double out[2], one, ratio[MAX_ROUNDS], tot[MAX_ROUNDS], med, min, max;
+	unsigned int r, k;
+	int i;
+
+	if (rte_lcore_count() < 2 || !rte_lcore_is_enabled(SCALE_LCORE)) {
+		fprintf(stderr, "--scale needs lcore %d\n", SCALE_LCORE);
+		return -EINVAL;
+	}
+	/* Warm up both queues of every port, and check that both forward. */
+	for (i = 0; i < NB_VARIANTS; i++) {
+		if (!variants[i].enabled)
+			continue;
+		if (scale_run(variants[i].port, 2, WARMUP_MS * 1000000ULL, out) != 0 ||
+		    out[0] == 0 || out[1] == 0) {
+			fprintf(stderr, "%s: a queue forwards nothing\n", variants[i].name);
+			return -EIO;
+		}
+	}
+	for (r = 0; r < opt.rounds; r++) {
+		for (i = 0; i < NB_VARIANTS; i++) {
+			struct variant *v = &variants[r % 2 ? NB_VARIANTS - 1 - i : i];
+
+			if (!v->enabled)
+				continue;
+			/* 1 then 2 queues, or 2 then 1: neither goes first always. */
+			for (k = 0; k < 2; k++) {
+				unsigned int nq = (k + r) % 2 ? 2 : 1;
+
+				if (scale_run(v->port, nq, opt.time_ms * 1000000ULL, out) != 0)
+					return -EIO;
+				if (nq == 1) {
+					v->one[r] = out[0];
+				} else {
+					v->two[0][r] = out[0];
+					v->two[1][r] = out[1];
+				}
+			}
+			if (!opt.quiet)
+				printf("round %u  %-12s 1 queue %8.3f Mpps   2 queues %8.3f + %8.3f "
+				       "Mpps\n", r, v->name, v->one[r], v->two[0][r], v->two[1][r]);
+		}
+	}
+	printf("\nscaling, burst %u, %u rounds x %u ms per run, queue 0 on lcore %u, "
+	       "queue 1 on lcore %d\n", opt.burst, opt.rounds, opt.time_ms,
+	       rte_get_main_lcore(), SCALE_LCORE);
+	printf("%-12s %-26s %-26s %-26s %s\n", "variant", "1 queue Mpps", "2 queues: q0 Mpps",
+	       "2 queues: q1 Mpps", "total(2q) / 1q");
+	printf("%-12s %-26s %-26s %-26s %s\n", "", "median (min..max)", "median (min..max)",
+	       "median (min..max)", "median (min..max) per round");
+	for (i = 0; i < NB_VARIANTS; i++) {
+		struct variant *v = &variants[i];
+
+		if (!v->enabled)
+			continue;
+		printf("%-12s", v->name);
+		stats3(v->one, opt.rounds, &med, &min, &max);
+		printf(" %7.3f (%6.3f..%6.3f)  ", med, min, max);
+		one = med;
+		for (k = 0; k < 2; k++) {
+			stats3(v->two[k], opt.rounds, &med, &min, &max);
+			printf(" %7.3f (%6.3f..%6.3f)  ", med, min, max);
+		}
+		for (r = 0; r < opt.rounds; r++) {
+			tot[r] = v->two[0][r] + v->two[1][r];
+			ratio[r] = v->one[r] > 0 ? tot[r] / v->one[r] : 0;
+		}
+		stats3(ratio, opt.rounds, &med, &min, &max);
+		printf(" %5.3f (%5.3f..%5.3f)", med, min, max);
+		stats3(tot, opt.rounds, &med, &min, &max);
+		printf("   [medians: %.3f]\n", one > 0 ? med / one : 0);
+	}
+	return 0;
+}
+
+/* ---- --memory: rte_malloc heap bytes per port and per queue -------------- */
+
+struct heap {
+	double bytes;		/* allocated, with the allocator's headers and padding */
+	double count;		/* allocated elements */
+};
+
+static struct heap
+heap_now(void)
+{
+	struct rte_malloc_socket_stats st;
+	struct heap h = { 0, 0 };
+	unsigned int i;
+
+	for (i = 0; i < rte_socket_count(); i++) {
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &st) == 0) {
+			h.bytes += st.heap_allocsz_bytes;
+			h.count += st.alloc_count;
+		}
+	}
+	return h;
+}
+
+static struct heap
+heap_diff(struct heap a, struct heap b, double div)
+{
+	return (struct heap){ (a.bytes - b.bytes) / div, (a.count - b.count) / div };
+}
+
+/* Points of one create/configure/destroy cycle (run_memory()). */
+enum {
+	MEM_BEFORE,	/* nothing */
+	MEM_CREATED,	/* the vdev probed */
+	MEM_Q1,		/* configured with 1 RX and 1 TX queue, started */
+	MEM_RX8,	/* MEM_QUEUES RX queues, 1 TX queue, started */
+	MEM_TX8,	/* MEM_QUEUES RX and TX queues, started */
+	MEM_AFTER,	/* closed and removed */
+	MEM_NB,
+};
+
+static int
+mem_cycle(const char *name, const char *args, struct heap h[MEM_NB])
+{
+	static const uint16_t conf[][2] = {
+		[MEM_Q1] = { 1, 1 },
+		[MEM_RX8] = { MEM_QUEUES, 1 },
+		[MEM_TX8] = { MEM_QUEUES, MEM_QUEUES },
+	};
+	uint16_t port;
+	int ret, k;
+
+	h[MEM_BEFORE] = heap_now();
+	ret = rte_vdev_init(name, args);
+	if (ret == 0)
+		ret = rte_eth_dev_get_port_by_name(name, &port);
+	if (ret != 0) {
+		fprintf(stderr, "cannot create %s,%s: %s\n", name, args, rte_strerror(-ret));
+		return ret;
+	}
+	h[MEM_CREATED] = heap_now();
+	for (k = MEM_Q1; k <= MEM_TX8; k++) {
+		ret = port_config(port, conf[k][0], conf[k][1]);
+		if (ret == 0)
+			ret = rte_eth_dev_start(port);
+		if (ret != 0) {
+			fprintf(stderr, "%s: %u/%u queues: %s\n", name, conf[k][0], conf[k][1],
+				rte_strerror(-ret));
+			break;
+		}
+		h[k] = heap_now();
+		rte_eth_dev_stop(port);
+	}
+	rte_eth_dev_close(port);
+	rte_vdev_uninit(name);
+	h[MEM_AFTER] = heap_now();
+	return ret;
+}
+
+/* What one cycle cost: the port, each RX queue, each TX queue, what stayed. */
+enum { COST_PORT, COST_RXQ, COST_TXQ, COST_LEFT, NB_COSTS };
+static const char *const cost_names[NB_COSTS] = {
+	"port (probed, no queue)", "per RX queue", "per TX queue", "left after removal",
+};
+
+static void
+mem_costs(const struct heap h[MEM_NB], struct heap c[NB_COSTS])
+{
+	c[COST_PORT] = heap_diff(h[MEM_CREATED], h[MEM_BEFORE], 1);
+	c[COST_RXQ] = heap_diff(h[MEM_RX8], h[MEM_Q1], MEM_QUEUES - 1);
+	c[COST_TXQ] = heap_diff(h[MEM_TX8], h[MEM_RX8], MEM_QUEUES - 1);
+	c[COST_LEFT] = heap_diff(h[MEM_AFTER], h[MEM_BEFORE], 1);
+}
+
+static void
+print_cost(struct heap c[][NB_COSTS], unsigned int n, int k)
+{
+	double x[MAX_ROUNDS], med, min, max;
+	unsigned int r;
+
+	for (r = 0; r < n; r++)
+		x[r] = c[r][k].bytes;
+	stats3(x, n, &med, &min, &max);
+	printf(" %8.0f (%6.0f..%6.0f)", med, min, max);
+	for (r = 0; r < n; r++)
+		x[r] = c[r][k].count;
+	stats3(x, n, &med, &min, &max);
+	printf(" %5.1f", med);
+}
+
+/*
+ * A net_ring port, then a manafo port over two net_ring sub-devices it
+ * probes itself; each created, configured with 1/1, MEM_QUEUES/1 and
+ * MEM_QUEUES/MEM_QUEUES queues (started each time: manafo allocates its
+ * watchdog state at start), closed and removed. net_ring allocates nothing
+ * per queue (net_null does: a dummy packet per queue, never freed), so a
+ * manafo queue's figure is manafo's own; the port's is manafo's plus two
+ * net_ring probes, which the third column takes out. The first manafo port
+ * of the process also starts the control thread: a first, unreported cycle
+ * pays for that.
+ */
+static int
+run_memory(void)
+{
+	struct heap h[MEM_NB], ring[MAX_ROUNDS][NB_COSTS], mfo[MAX_ROUNDS][NB_COSTS];
+	struct heap own[MAX_ROUNDS][NB_COSTS];
+	char name[64], args[256];
+	unsigned int r;
+	int k;
+
+	if (mem_cycle("net_manafo_memw", "vf(net_ring_memwv),synth(net_ring_memws)", h) != 0)
+		return -EIO;
+	for (r = 0; r < opt.rounds; r++) {
+		snprintf(name, sizeof(name), "net_ring_mem%u", r);
+		if (mem_cycle(name, "", h) != 0)
+			return -EIO;
+		mem_costs(h, ring[r]);
+		snprintf(name, sizeof(name), "net_manafo_mem%u", r);
+		snprintf(args, sizeof(args), "vf(net_ring_mem%uv),synth(net_ring_mem%us)", r, r);
+		if (mem_cycle(name, args, h) != 0)
+			return -EIO;
+		mem_costs(h, mfo[r]);
+		for (k = 0; k < NB_COSTS; k++) {
+			own[r][k] = mfo[r][k];
+			own[r][k].bytes -= 2 * ring[r][k].bytes;
+			own[r][k].count -= 2 * ring[r][k].count;
+		}
+	}
+	printf("\nmemory: rte_malloc heap, bytes with the allocator's headers and padding, "
+	       "median (min..max) over %u repetitions, and allocations (median)\n", opt.rounds);
+	printf("%-24s %-28s %-28s %s\n", "", "net_ring", "net_manafo over 2 net_ring",
+	       "manafo's own (manafo - 2 x net_ring)");
+	for (k = 0; k < NB_COSTS; k++) {
+		printf("%-24s", cost_names[k]);
+		print_cost(ring, opt.rounds, k);
+		print_cost(mfo, opt.rounds, k);
+		print_cost(own, opt.rounds, k);
+		printf("\n");
+	}
+	printf("sizeof: manafo_priv %zu (hot part %zu), manafo_rxq %zu, manafo_txq %zu, "
+	       "manafo_txwd %zu per TX queue; RTE_MAX_ETHPORTS %d\n", sizeof(struct manafo_priv),
+	       offsetof(struct manafo_priv, dev), sizeof(struct manafo_rxq),
+	       sizeof(struct manafo_txq), sizeof(struct manafo_txwd), RTE_MAX_ETHPORTS);
 	return 0;
 }
 
@@ -773,7 +1139,7 @@ main(int argc, char **argv)
 	snprintf(prefix, sizeof(prefix), "manafo-bench-%d", (int)getpid());
 	eal_argv[eal_argc++] = argv[0];
 	eal_argv[eal_argc++] = "-l";
-	eal_argv[eal_argc++] = "0";
+	eal_argv[eal_argc++] = opt.scale ? "0,1" : "0";
 	eal_argv[eal_argc++] = "--no-huge";
 	eal_argv[eal_argc++] = "-m";
 	eal_argv[eal_argc++] = "512";
@@ -797,6 +1163,15 @@ main(int argc, char **argv)
 	if (pool == NULL) {
 		fprintf(stderr, "cannot create the mbuf pool: %s\n", rte_strerror(rte_errno));
 		ret = 1;
+		goto out;
+	}
+	if (opt.memory) {
+		/* No variant port: close_ports() has nothing to close. */
+		for (i = 0; i < NB_VARIANTS; i++)
+			variants[i].enabled = false;
+		printf("manafo-bench: %s\n", rte_version());
+		print_loadavg("before");
+		ret = run_memory() < 0 ? 1 : 0;
 		goto out;
 	}
 	if (create_ports() < 0) {
@@ -837,6 +1212,12 @@ main(int argc, char **argv)
 			opt.time_ms, opt.guard);
 	}
 	print_loadavg("before");
+	if (opt.scale) {
+		check_manafo();
+		ret = run_scale() < 0 ? 1 : 0;
+		print_loadavg("after");
+		goto out;
+	}
 	ret = 0;
 	for (b = 0; b < nb_bursts; b++) {
 		if (run_rounds(bursts[b]) < 0) {

@@ -321,6 +321,7 @@ inject(enum rte_pmd_manasim_kind kind, int monitor)
 {
 	struct rte_pmd_manafo_state st;
 	struct rte_pmd_manasim_event ev;
+	unsigned int tries;
 	int ret;
 
 	if (rte_pmd_manafo_state_get(port_id, &st) != 0)
@@ -331,7 +332,17 @@ inject(enum rte_pmd_manasim_kind kind, int monitor)
 	ev.reset_ms = opt.reset_ms;
 	ev.return_ms = opt.return_ms;
 	ev.monitor = monitor;
-	return rte_pmd_manasim_inject(st.vf.port_id, &ev);
+	/* -EBUSY until the last callback of the previous event has returned. */
+	for (tries = 0; tries < WAIT_MS; tries++) {
+		ret = rte_pmd_manasim_inject(st.vf.port_id, &ev);
+		if (ret != -EBUSY)
+			break;
+		usleep(1000);
+	}
+	if (ret != 0)
+		fprintf(stderr, "cannot inject event %d into port %u: %s\n", kind,
+			st.vf.port_id, rte_strerror(-ret));
+	return ret;
 }
 
 /* One series of measurements (microseconds), and its name. */

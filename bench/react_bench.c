@@ -360,13 +360,15 @@ enum {
 };
 
 static struct series series[NB_SERIES] = {
-	[S_RESET_CB] = { .name = "reset: manafo's ERR_RECOVERING callback (steering store + post)" },
+	[S_RESET_CB] = {
+		.name = "reset: manafo's ERR_RECOVERING callback (steering store + post)" },
 	[S_RESET_SYNTH] = { .name = "reset: ERR_RECOVERING -> first packet on the synthetic wire" },
 	[S_RESET_STEER_VF] = { .name = "reset: RECOVERY_SUCCESS -> steering on the VF "
 				       "(manafo's last_failback_us)" },
 	[S_RESET_VF] = { .name = "reset: RECOVERY_SUCCESS -> first packet on the VF wire" },
 	[S_RMV_SYNTH] = { .name = "removal: ERR_RECOVERING -> first packet on the synthetic wire" },
-	[S_RMV_VF] = { .name = "removal, monitor: VF back (DEV_EVENT_ADD) -> first packet on the VF" },
+	[S_RMV_VF] = {
+		.name = "removal, monitor: VF back (DEV_EVENT_ADD) -> first packet on the VF" },
 	[S_POLL_VF] = { .name = "removal, no monitor: VF name back -> first packet on the VF" },
 };
 

@@ -112,7 +112,8 @@ manafo_port_mac(struct manafo_priv *priv)
 		memcpy(&priv->macs[0], priv->args.mac, RTE_ETHER_ADDR_LEN);
 	else
 		rte_eth_macaddr_get(priv->sub[MANAFO_SYNTH].port_id, &priv->macs[0]);
-	if (rte_is_zero_ether_addr(&priv->macs[0]) && priv->sub[MANAFO_VF].port_id != MANAFO_NO_PORT)
+	if (rte_is_zero_ether_addr(&priv->macs[0]) &&
+	    priv->sub[MANAFO_VF].port_id != MANAFO_NO_PORT)
 		rte_eth_macaddr_get(priv->sub[MANAFO_VF].port_id, &priv->macs[0]);
 	if (rte_is_zero_ether_addr(&priv->macs[0]))
 		rte_eth_random_addr(priv->macs[0].addr_bytes);

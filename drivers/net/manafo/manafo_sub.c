@@ -248,7 +248,8 @@ manafo_sub_attach(struct manafo_priv *priv, enum manafo_role role, bool at_probe
 		sub->info_valid = true;
 	} else if (!sub->info_valid) {
 		/* MANA answers -EBUSY while its reset lock is contended. */
-		PORT_LOG_LVL(priv, at_probe ? RTE_LOG_ERR : RTE_LOG_INFO, "%s %s: no device info: %s",
+		PORT_LOG_LVL(priv, at_probe ? RTE_LOG_ERR : RTE_LOG_INFO,
+			     "%s %s: no device info: %s",
 			 manafo_role_name(role), sub->devname, rte_strerror(-ret));
 		sub_release(priv, sub, port_id, true, false);
 		return ret;
@@ -408,7 +409,8 @@ replay_result(struct manafo_priv *priv, struct manafo_sub *sub, const char *what
 {
 	if (ret == -ENOTSUP || ret == 0)
 		return 0;
-	PORT_LOG_LVL(priv, ret == -EBUSY ? RTE_LOG_INFO : RTE_LOG_ERR, "%s: replay of %s failed: %s",
+	PORT_LOG_LVL(priv, ret == -EBUSY ? RTE_LOG_INFO : RTE_LOG_ERR,
+		     "%s: replay of %s failed: %s",
 		 manafo_role_name(sub->role), what, rte_strerror(-ret));
 	return ret;
 }
@@ -467,7 +469,8 @@ replay_rss(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t what)
 		size = RTE_MIN(priv->reta_size, sub->info.reta_size);
 		memset(reta, 0, sizeof(reta));
 		for (i = 0; i < size; i++) {
-			reta[i / RTE_ETH_RETA_GROUP_SIZE].mask |= 1ULL << (i % RTE_ETH_RETA_GROUP_SIZE);
+			reta[i / RTE_ETH_RETA_GROUP_SIZE].mask |=
+				1ULL << (i % RTE_ETH_RETA_GROUP_SIZE);
 			reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE] =
 				priv->reta[i];
 		}

@@ -249,7 +249,9 @@ manafo_telemetry_register(void)
 	rte_telemetry_register_cmd("/manafo/list", tel_list,
 				   "Returns the manafo port ids. No parameters");
 	rte_telemetry_register_cmd("/manafo/info", tel_info,
-				   "Returns a manafo port's state and counters. Parameters: int port_id");
+				   "Returns a manafo port's state and counters. "
+				   "Parameters: int port_id");
 	rte_telemetry_register_cmd("/manafo/drill", tel_drill,
-		"Live drill: TX on the synthetic path for ms, then back. Parameters: int port_id, int ms");
+		"Live drill: TX on the synthetic path for ms, then back. "
+		"Parameters: int port_id, int ms");
 }

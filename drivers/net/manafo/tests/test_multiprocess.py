@@ -72,24 +72,49 @@ def xstats_of(text):
     return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+): (\d+)$", text, re.M)}
 
 
-def run(c, prefix):
-    r_prim, w_prim = os.pipe()
-    prim = testpmd(prefix, "primary", r_prim)
-    wp = os.fdopen(w_prim, "w")
-    tel = Telemetry(prefix, timeout=30)
-    deadline = time.monotonic() + 30
-    while tel.query("/manafo/info,0").get("started") != 1 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    wp.write("start\n")
-    wp.flush()
+def wait_for(pred, seconds):
+    deadline = time.monotonic() + seconds
+    while not pred() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return pred()
 
-    r_sec, w_sec = os.pipe()
-    sec = testpmd(prefix, "secondary", r_sec)
-    ws = os.fdopen(w_sec, "w")
-    time.sleep(2)
-    ws.write("start\n")
-    ws.flush()
-    time.sleep(1)
+
+class Pair:
+    """A primary testpmd forwarding through manafo and a secondary on queue 1."""
+
+    def __init__(self, prefix, vf):
+        r_prim, w_prim = os.pipe()
+        self.prim = testpmd(prefix, "primary", r_prim, vf=vf)
+        self.wp = os.fdopen(w_prim, "w")
+        self.tel = Telemetry(prefix, timeout=30)
+        wait_for(lambda: self.tel.query("/manafo/info,0").get("started") == 1, 30)
+        self.wp.write("start\n")
+        self.wp.flush()
+        r_sec, w_sec = os.pipe()
+        self.sec = testpmd(prefix, "secondary", r_sec, vf=vf)
+        self.ws = os.fdopen(w_sec, "w")
+        time.sleep(2)
+        self.ws.write("start\n")
+        self.ws.flush()
+        time.sleep(1)
+
+    def stop(self):
+        """Quit both; returns (secondary ok, packets it received, primary ok, xstats)."""
+        self.ws.write("stop\nquit\n")
+        self.ws.flush()
+        sout, _ = self.sec.communicate(timeout=60)
+        rx = [int(n) for n in re.findall(r"RX-packets: (\d+)", sout)]
+        self.tel.close()
+        self.wp.write("stop\nshow port xstats 0\nquit\n")
+        self.wp.flush()
+        pout, _ = self.prim.communicate(timeout=60)
+        return (self.sec.returncode == 0 and bool(rx), max(rx) if rx else 0,
+                self.prim.returncode == 0, xstats_of(pout))
+
+
+def run(c, prefix):
+    pair = Pair(prefix, "net_null_mp0")
+    tel = pair.tel
 
     info = subprocess.run(["dpdk-proc-info", "-d", PMD, "--file-prefix", prefix, "--no-pci",
                            "--", "--xstats"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -105,47 +130,19 @@ def run(c, prefix):
             drill.get("back_on_vf") == 1,
             "live drill while two processes forward: %s" % drill)
 
-    ws.write("stop\nquit\n")
-    ws.flush()
-    sout, _ = sec.communicate(timeout=60)
-    rx = [int(n) for n in re.findall(r"RX-packets: (\d+)", sout)]
-    c.check(sec.returncode == 0 and rx and max(rx) > 0,
-            "the secondary forwarded through the port (%d packets) and quit cleanly"
-            % (max(rx) if rx else 0))
-    tel.close()
-    wp.write("stop\nshow port xstats 0\nquit\n")
-    wp.flush()
-    pout, _ = prim.communicate(timeout=60)
-    px = xstats_of(pout)
-    c.check(prim.returncode == 0 and px.get("tx_refused_packets", 1) == 0 and
+    sec_ok, rx, prim_ok, px = pair.stop()
+    c.check(sec_ok and rx > 0,
+            "the secondary forwarded through the port (%d packets) and quit cleanly" % rx)
+    c.check(prim_ok and px.get("tx_refused_packets", 1) == 0 and
             px.get("drills") == 1, "the primary quit cleanly; 1 drill, 0 refused")
-
-
-def wait_for(pred, seconds):
-    deadline = time.monotonic() + seconds
-    while not pred() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return pred()
 
 
 def run_reset(c, prefix):
     """A VF service reset while a secondary process forwards on queue 1."""
-    r_prim, w_prim = os.pipe()
-    prim = testpmd(prefix, "primary", r_prim, vf="net_manasim_mp0")
-    wp = os.fdopen(w_prim, "w")
-    tel = Telemetry(prefix, timeout=30)
-    wait_for(lambda: tel.query("/manafo/info,0").get("started") == 1, 30)
+    pair = Pair(prefix, "net_manasim_mp0")
+    tel = pair.tel
     info = tel.query("/manafo/info,0")
     vf, synth = info["vf"]["port"], info["synth"]["port"]
-    wp.write("start\n")
-    wp.flush()
-    r_sec, w_sec = os.pipe()
-    sec = testpmd(prefix, "secondary", r_sec, vf="net_manasim_mp0")
-    ws = os.fdopen(w_sec, "w")
-    time.sleep(2)
-    ws.write("start\n")
-    ws.flush()
-    time.sleep(1)
 
     def q1_tx(port):
         return tel.query("/ethdev/stats,%d" % port)["q_opackets"][1]
@@ -166,19 +163,10 @@ def run_reset(c, prefix):
     after = q1_tx(vf)
     c.check(after > before, "reset: the secondary transmits on the VF again (%d -> %d)"
             % (before, after))
-    ws.write("stop\nquit\n")
-    ws.flush()
-    sout, _ = sec.communicate(timeout=60)
-    rx = [int(n) for n in re.findall(r"RX-packets: (\d+)", sout)]
-    c.check(sec.returncode == 0 and rx and max(rx) > 0,
-            "reset: the secondary forwarded through it (%d packets) and quit cleanly"
-            % (max(rx) if rx else 0))
-    tel.close()
-    wp.write("stop\nshow port xstats 0\nquit\n")
-    wp.flush()
-    pout, _ = prim.communicate(timeout=60)
-    px = xstats_of(pout)
-    c.check(prim.returncode == 0 and px.get("tx_refused_packets", 1) == 0,
+    sec_ok, rx, prim_ok, px = pair.stop()
+    c.check(sec_ok and rx > 0,
+            "reset: the secondary forwarded through it (%d packets) and quit cleanly" % rx)
+    c.check(prim_ok and px.get("tx_refused_packets", 1) == 0,
             "reset: the primary quit cleanly, 0 packets refused")
 
 

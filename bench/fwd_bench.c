@@ -49,6 +49,7 @@
 #include <rte_mempool.h>
 #include <rte_version.h>
 
+#include "bench_util.h"
 #include "rte_pmd_manafo.h"
 /* Only for the sizes of manafo's structures in --memory. */
 #include "manafo.h"
@@ -544,26 +545,11 @@ check_manafo(void)
 	}
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 struct summary {
 	double median, min, max;
 	double ratio;		/* median / direct's median */
 	double paired;		/* median over rounds of this / direct, same round */
 };
-
-static double
-median_of(double *x, unsigned int n)
-{
-	qsort(x, n, sizeof(x[0]), cmp_double);
-	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
-}
 
 static void
 summarize(const struct variant *v, unsigned int n, double direct_median, struct summary *s)
@@ -573,7 +559,7 @@ summarize(const struct variant *v, unsigned int n, double direct_median, struct 
 	unsigned int r;
 
 	memcpy(sorted, v->mpps, n * sizeof(sorted[0]));
-	s->median = median_of(sorted, n);
+	s->median = bench_median(sorted, n);
 	s->min = sorted[0];
 	s->max = sorted[n - 1];
 	s->ratio = direct_median > 0 ? s->median / direct_median : 0;
@@ -582,7 +568,7 @@ summarize(const struct variant *v, unsigned int n, double direct_median, struct 
 	if (d->enabled) {
 		for (r = 0; r < n; r++)
 			sorted[r] = d->mpps[r] > 0 ? v->mpps[r] / d->mpps[r] : 0;
-		s->paired = median_of(sorted, n);
+		s->paired = bench_median(sorted, n);
 	}
 }
 
@@ -688,21 +674,6 @@ print_sweep(const uint16_t *bursts, unsigned int nb)
 		}
 		printf("\n");
 	}
-}
-
-static void
-print_loadavg(const char *when)
-{
-	char buf[128] = "";
-	FILE *f = fopen("/proc/loadavg", "r");
-
-	if (f != NULL) {
-		if (fgets(buf, sizeof(buf), f) == NULL)
-			buf[0] = '\0';
-		fclose(f);
-	}
-	buf[strcspn(buf, "\n")] = '\0';
-	printf("load average %s: %s\n", when, buf);
 }
 
 static int
@@ -845,7 +816,7 @@ stats3(const double *x, unsigned int n, double *med, double *min, double *max)
 	double sorted[MAX_ROUNDS];
 
 	memcpy(sorted, x, n * sizeof(sorted[0]));
-	*med = median_of(sorted, n);
+	*med = bench_median(sorted, n);
 	*min = sorted[0];
 	*max = sorted[n - 1];
 }
@@ -1170,7 +1141,7 @@ main(int argc, char **argv)
 		for (i = 0; i < NB_VARIANTS; i++)
 			variants[i].enabled = false;
 		printf("manafo-bench: %s\n", rte_version());
-		print_loadavg("before");
+		bench_print_loadavg("before");
 		ret = run_memory() < 0 ? 1 : 0;
 		goto out;
 	}
@@ -1211,11 +1182,11 @@ main(int argc, char **argv)
 			"\"guard\": \"%s\",\n  \"results\": [\n", rte_version(), opt.rounds,
 			opt.time_ms, opt.guard);
 	}
-	print_loadavg("before");
+	bench_print_loadavg("before");
 	if (opt.scale) {
 		check_manafo();
 		ret = run_scale() < 0 ? 1 : 0;
-		print_loadavg("after");
+		bench_print_loadavg("after");
 		goto out;
 	}
 	ret = 0;
@@ -1232,7 +1203,7 @@ main(int argc, char **argv)
 	}
 	if (opt.sweep && ret == 0)
 		print_sweep(bursts, nb_bursts);
-	print_loadavg("after");
+	bench_print_loadavg("after");
 	if (json != NULL) {
 		fprintf(json, "\n  ]\n}\n");
 		fclose(json);

@@ -55,6 +55,7 @@
 #include <rte_ring.h>
 #include <rte_version.h>
 
+#include "bench_util.h"
 #include "rte_pmd_manafo.h"
 #include "rte_pmd_manasim.h"
 
@@ -496,26 +497,6 @@ one_removal_poll(void)
 	return wait_steady(&st);
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static void
-stats(const double *x, unsigned int n, double out[3])
-{
-	double s[MAX_REPS];
-
-	memcpy(s, x, n * sizeof(s[0]));
-	qsort(s, n, sizeof(s[0]), cmp_double);
-	out[0] = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-	out[1] = s[0];
-	out[2] = s[n - 1];
-}
-
 /* Every repetition, then those during which the sender ran all along. */
 static void
 print_series(void)
@@ -534,29 +515,14 @@ print_series(void)
 		for (k = 0, nc = 0; k < n; k++)
 			if (!series[i].gap[k])
 				clean[nc++] = series[i].x[k];
-		stats(series[i].x, n, all);
+		bench_stats(series[i].x, n, all);
 		printf("%-72s %9.2f (%7.2f..%9.2f) %2u", series[i].name, all[0], all[1], all[2], n);
 		if (nc > 0) {
-			stats(clean, nc, cl);
+			bench_stats(clean, nc, cl);
 			printf("  %9.2f (%7.2f..%9.2f) %2u", cl[0], cl[1], cl[2], nc);
 		}
 		printf("\n");
 	}
-}
-
-static void
-print_loadavg(const char *when)
-{
-	char buf[128] = "";
-	FILE *f = fopen("/proc/loadavg", "r");
-
-	if (f != NULL) {
-		if (fgets(buf, sizeof(buf), f) == NULL)
-			buf[0] = '\0';
-		fclose(f);
-	}
-	buf[strcspn(buf, "\n")] = '\0';
-	printf("load average %s: %s\n", when, buf);
 }
 
 static int
@@ -701,7 +667,7 @@ main(int argc, char **argv)
 	printf("manafo-react: %s, %u repetitions, reset_ms %u, return_ms %u, TSC %" PRIu64
 	       " Hz\n", rte_version(), opt.reps, opt.reset_ms, opt.return_ms,
 	       rte_get_tsc_hz());
-	print_loadavg("before");
+	bench_print_loadavg("before");
 	if (rte_eal_remote_launch(sender, NULL, SENDER_LCORE) != 0)
 		goto out;
 	rte_delay_us_sleep(100 * 1000);
@@ -721,7 +687,7 @@ main(int argc, char **argv)
 	       "%" PRIu64 " refused by manafo, %" PRIu64 " on neither wire; preempted %" PRIu64
 	       " times for more than %d us\n", nb_sent[PATH_VF], nb_sent[PATH_SYNTH],
 	       nb_sent[PATH_REFUSED], nb_sent[PATH_LOST], nb_gaps, GAP_US);
-	print_loadavg("after");
+	bench_print_loadavg("after");
 	ret = ret == 0 && nb_sent[PATH_REFUSED] == 0 ? 0 : 1;
 out:
 	fflush(stdout);

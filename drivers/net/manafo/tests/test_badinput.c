@@ -26,11 +26,11 @@
 #include <ethdev_driver.h>
 
 #include "manafo_test.h"
+#include "tel_client.h"
 #include "rte_pmd_manafo.h"
 #include "rte_pmd_manasim.h"
 
 static struct rte_mempool *mp;
-static int tel_fd = -1;
 
 /* ---- the ports ---------------------------------------------------------- */
 
@@ -111,43 +111,7 @@ remove_sub(uint16_t port, bool vf)
 	return -1;
 }
 
-/* ---- telemetry client --------------------------------------------------- */
-
-static int
-tel_connect(void)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	char buf[1024];
-	uint64_t end = now_ms() + 5000;
-
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/dpdk_telemetry.v2",
-		 rte_eal_get_runtime_dir());
-	tel_fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-	if (tel_fd < 0)
-		return -1;
-	while (connect(tel_fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
-		if (now_ms() > end)
-			return -1;
-		usleep(10000);
-	}
-	/* The greeting: {"version": ..., "pid": ..., "max_output_len": ...} */
-	return recv(tel_fd, buf, sizeof(buf), 0) > 0 ? 0 : -1;
-}
-
-static char reply[1 << 16];
-
-static const char *
-tel(const char *cmd)
-{
-	ssize_t n;
-
-	reply[0] = '\0';
-	if (send(tel_fd, cmd, strlen(cmd), 0) < 0)
-		return reply;
-	n = recv(tel_fd, reply, sizeof(reply) - 1, 0);
-	reply[n > 0 ? n : 0] = '\0';
-	return reply;
-}
+/* ---- telemetry cases (client: tel_client.h) ------------------------------ */
 
 struct tel_case {
 	char cmd[96];
@@ -261,7 +225,7 @@ test_telemetry(const struct port *p, const struct port *q, const struct port *z,
 	TC("not a manasim port", "/manasim/info,%u", p->id);
 	tel_run(c, n);
 #undef TC
-	close(tel_fd);
+	tel_close();
 }
 
 /* ---- the public API ----------------------------------------------------- */

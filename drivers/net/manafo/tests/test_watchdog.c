@@ -27,6 +27,7 @@
 #include <rte_ring.h>
 
 #include "manafo_test.h"
+#include "tel_client.h"
 #include "rte_pmd_manafo.h"
 #include "rte_pmd_manasim.h"
 
@@ -142,46 +143,13 @@ traffic_until(struct wd_env *e, const char *counter, uint64_t want, unsigned int
 
 /* ---- /manafo/info through this process's telemetry socket ---- */
 
-static int tel_fd = -1;
-
-static int
-tel_connect(void)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	char buf[1024];
-	uint64_t end = now_ms() + 5000;
-
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/dpdk_telemetry.v2",
-		 rte_eal_get_runtime_dir());
-	tel_fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-	if (tel_fd < 0)
-		return -1;
-	while (connect(tel_fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
-		if (now_ms() > end)
-			return -1;
-		usleep(10000);
-	}
-	/* The greeting: {"version": ..., "pid": ..., "max_output_len": ...} */
-	return recv(tel_fd, buf, sizeof(buf), 0) > 0 ? 0 : -1;
-}
-
-static char reply[1 << 16];
-
 static const char *
 tel_info(const struct wd_env *e)
 {
 	char cmd[64];
-	ssize_t n;
 
-	reply[0] = '\0';
-	if (tel_fd < 0 && tel_connect() != 0)
-		return reply;
 	snprintf(cmd, sizeof(cmd), "/manafo/info,%u", e->port);
-	if (send(tel_fd, cmd, strlen(cmd), 0) < 0)
-		return reply;
-	n = recv(tel_fd, reply, sizeof(reply) - 1, 0);
-	reply[n > 0 ? n : 0] = '\0';
-	return reply;
+	return tel(cmd);
 }
 
 /* "key":<int> of a telemetry reply, or INT64_MIN. */
@@ -512,8 +480,7 @@ main(int argc, char **argv)
 	test_slow_completions();
 	test_escalation();
 	test_idle_and_slow();
-	if (tel_fd >= 0)
-		close(tel_fd);
+	tel_close();
 	rte_mempool_free(mp);
 	rte_eal_cleanup();
 	printf("%d passed, %d failed\n", passed, failed);

@@ -103,6 +103,18 @@ static struct variant variants[NB_VARIANTS] = {
 	[V_BONDING] = { .name = "bonding", .port_name = "net_bonding0" },
 };
 
+/* The PMD under every port: --sub null (default) or manasim. */
+struct sub_pmd {
+	const char *name;	/* as given to --sub */
+	const char *driver;	/* vdev driver name, the prefix of each device */
+	const char *args;	/* its arguments for a source/sink device */
+};
+
+static const struct sub_pmd sub_pmds[] = {
+	{ "null", "net_null", "" },
+	{ "manasim", "net_manasim", "rx_source=1,full_ops=1" },
+};
+
 static struct {
 	unsigned int rounds;
 	unsigned int time_ms;
@@ -116,12 +128,14 @@ static struct {
 	bool memory;		/* --memory: heap bytes per port and per queue */
 	bool variants_given;
 	uint16_t queues;	/* queues per port */
+	const struct sub_pmd *sub;
 } opt = {
 	.rounds = 7,
 	.time_ms = 500,
 	.burst = 32,
 	.guard = "auto",
 	.queues = 1,
+	.sub = &sub_pmds[0],
 };
 
 static struct rte_mempool *pool;
@@ -147,6 +161,8 @@ usage(const char *prog)
 	       "                    once against queue 0 alone (default variants direct,manafo)\n"
 	       "  --memory          rte_malloc heap bytes of a port and of each queue, manafo\n"
 	       "                    over net_ring against net_ring, --rounds repetitions\n"
+	       "  --sub PMD         the PMD under every port: null (default) or manasim\n"
+	       "                    (rx_source=1: per-queue state in its own cache line)\n"
 	       "EAL always gets -l 0 (-l 0,1 with --scale) --no-huge -m 512 --no-pci\n"
 	       "--no-telemetry --no-shconf --file-prefix manafo-bench-<pid>; options after\n"
 	       "-- are appended.\n",
@@ -192,6 +208,26 @@ parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+static int
+parse_sub(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(sub_pmds); i++) {
+		if (strcmp(name, sub_pmds[i].name) != 0)
+			continue;
+#ifndef MANAFO_BENCH_MANASIM
+		if (i > 0) {
+			fprintf(stderr, "--sub manasim: built without net_manasim\n");
+			return -ENOTSUP;
+		}
+#endif
+		opt.sub = &sub_pmds[i];
+		return 0;
+	}
+	return -EINVAL;
+}
+
 /* Bench options come before "--"; returns the index of the first EAL argument. */
 static int
 parse_args(int argc, char **argv)
@@ -208,6 +244,7 @@ parse_args(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "scale", no_argument, NULL, 'S' },
 		{ "memory", no_argument, NULL, 'M' },
+		{ "sub", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -266,6 +303,10 @@ parse_args(int argc, char **argv)
 			break;
 		case 'M':
 			opt.memory = true;
+			break;
+		case 'u':
+			if (parse_sub(optarg) < 0)
+				goto bad;
 			break;
 		case 'h':
 			usage(argv[0]);
@@ -451,28 +492,59 @@ struct vdev {
 	const char *args;
 };
 
+/*
+ * The sub-device vdev named <driver>_<tag>, standalone (args for
+ * rte_vdev_init) or inline in an upper PMD's devargs ("name,args").
+ */
+static void
+sub_name(char *buf, size_t len, const char *tag)
+{
+	snprintf(buf, len, "%s_%s", opt.sub->driver, tag);
+}
+
+static void
+sub_inline(char *buf, size_t len, const char *tag)
+{
+	snprintf(buf, len, "%s_%s%s%s", opt.sub->driver, tag,
+		 opt.sub->args[0] != '\0' ? "," : "", opt.sub->args);
+}
+
 static int
 create_ports(void)
 {
-	char manafo_args[128];
+	static char d0[64];	/* the direct port's name, kept in variants[] */
+	char m0[96], m1[96], c0[96], c1[96], e0[96], e1[96], f0[96], f1[96];
+	char b0[64], b1[64], manafo[256], cas[256], memb[256], failsafe[256], bonding[256];
 	const struct vdev vdevs[] = {
-		{ V_DIRECT, "net_null_d0", "" },
-		{ V_MANAFO, "net_manafo0", manafo_args },
-		{ V_MANAFO_CAS, "net_manafo1",
-		  "vf(net_null_c0),synth(net_null_c1),guard=cas" },
-		{ V_MANAFO_MEMB, "net_manafo2",
-		  "vf(net_null_e0),synth(net_null_e1),guard=membarrier" },
-		{ V_FAILSAFE, "net_failsafe0", "dev(net_null_f0),dev(net_null_f1)" },
-		{ V_BONDING, "net_null_b0", "" },
-		{ V_BONDING, "net_null_b1", "" },
-		{ V_BONDING, "net_bonding0",
-		  "mode=1,slave=net_null_b0,slave=net_null_b1,primary=net_null_b0" },
+		{ V_DIRECT, d0, opt.sub->args },
+		{ V_MANAFO, "net_manafo0", manafo },
+		{ V_MANAFO_CAS, "net_manafo1", cas },
+		{ V_MANAFO_MEMB, "net_manafo2", memb },
+		{ V_FAILSAFE, "net_failsafe0", failsafe },
+		{ V_BONDING, b0, opt.sub->args },
+		{ V_BONDING, b1, opt.sub->args },
+		{ V_BONDING, "net_bonding0", bonding },
 	};
 	unsigned int i;
 	int ret;
 
-	snprintf(manafo_args, sizeof(manafo_args),
-		 "vf(net_null_m0),synth(net_null_m1),guard=%s", opt.guard);
+	sub_name(d0, sizeof(d0), "d0");
+	sub_inline(m0, sizeof(m0), "m0");
+	sub_inline(m1, sizeof(m1), "m1");
+	sub_inline(c0, sizeof(c0), "c0");
+	sub_inline(c1, sizeof(c1), "c1");
+	sub_inline(e0, sizeof(e0), "e0");
+	sub_inline(e1, sizeof(e1), "e1");
+	sub_inline(f0, sizeof(f0), "f0");
+	sub_inline(f1, sizeof(f1), "f1");
+	sub_name(b0, sizeof(b0), "b0");
+	sub_name(b1, sizeof(b1), "b1");
+	snprintf(manafo, sizeof(manafo), "vf(%s),synth(%s),guard=%s", m0, m1, opt.guard);
+	snprintf(cas, sizeof(cas), "vf(%s),synth(%s),guard=cas", c0, c1);
+	snprintf(memb, sizeof(memb), "vf(%s),synth(%s),guard=membarrier", e0, e1);
+	snprintf(failsafe, sizeof(failsafe), "dev(%s),dev(%s)", f0, f1);
+	snprintf(bonding, sizeof(bonding), "mode=1,slave=%s,slave=%s,primary=%s", b0, b1, b0);
+	variants[V_DIRECT].port_name = d0;
 	for (i = 0; i < RTE_DIM(vdevs); i++) {
 		if (!variants[vdevs[i].v].enabled)
 			continue;
@@ -1179,8 +1251,8 @@ main(int argc, char **argv)
 			goto out;
 		}
 		fprintf(json, "{\n  \"dpdk\": \"%s\", \"rounds\": %u, \"time_ms\": %u, "
-			"\"guard\": \"%s\",\n  \"results\": [\n", rte_version(), opt.rounds,
-			opt.time_ms, opt.guard);
+			"\"guard\": \"%s\", \"sub\": \"%s\",\n  \"results\": [\n",
+			rte_version(), opt.rounds, opt.time_ms, opt.guard, opt.sub->name);
 	}
 	bench_print_loadavg("before");
 	if (opt.scale) {

@@ -45,6 +45,9 @@ def main():
         ([bench, "--memory", "--rounds", "1"], "per RX queue"),
     ]
     if react:
+        # Built with net_manasim: the scaling table over it as well.
+        checks.append(([bench, "--scale", "--sub", "manasim", "--rounds", "1",
+                        "--time-ms", "20"], "total(2q) / 1q"))
         checks.append(([react, "--reps", "1"], "RECOVERY_SUCCESS -> first packet"))
     for cmd, expect in checks:
         out = run(cmd)

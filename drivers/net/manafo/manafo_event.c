@@ -31,15 +31,16 @@ static const enum rte_eth_event_type manafo_sub_events[] = {
 };
 
 /*
- * One callback per event for every port (RTE_ETH_ALL), registered while any
- * manafo port exists, with no argument: the port a sub-device belongs to is
- * looked up in the registry (manafo_registry_sub_event()). A port released
+ * One callback per event for every port (RTE_ETH_ALL), registered when the
+ * first manafo port of the process is created and kept for the life of the
+ * process, with no argument: the port a sub-device belongs to is looked up
+ * in the registry (manafo_registry_sub_event()), and with no port there the
+ * callback does nothing. Per-port callbacks would not do: a port released
  * under us (someone else removed the device) keeps its callback list, and
- * only an RTE_ETH_ALL registration can always be taken back. And ethdev's
- * RTE_ETH_ALL unregistration can report success while the callback still
- * runs on a port (DPDK 22.11: the status is the last port's only), leaving
- * it registered: with no per-port argument, such a leftover reaches nothing
- * that a close has freed.
+ * ethdev's RTE_ETH_ALL unregistration can report success while the callback
+ * still runs on a port (DPDK 22.11: the status is the last port's only),
+ * leaving it registered. With no argument, nothing a close frees is reached.
+ * manafo_event_unregister() is only for a registration that failed midway.
  */
 bool
 manafo_event_work(struct manafo_priv *priv, enum manafo_role role, uint16_t port_id,

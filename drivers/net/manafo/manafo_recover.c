@@ -66,8 +66,14 @@ note_failover(struct manafo_priv *priv, enum manafo_cause cause, uint64_t event_
 		priv->last_cause = cause;
 		priv->last_switch_ns = now;
 		vf->standby_since_ns = now;
-		PORT_LOG(priv, NOTICE, "failover: TX on the synthetic path (%s)",
-			 manafo_cause_name(cause));
+		/* TX left in the event callback; this is when the work ran. */
+		if (event_ns != 0)
+			PORT_LOG(priv, NOTICE, "failover: TX on the synthetic path (%s, handled "
+				 "%.3f ms after the event)", manafo_cause_name(cause),
+				 priv->cnt.last_failover_ns / 1e6);
+		else
+			PORT_LOG(priv, NOTICE, "failover: TX on the synthetic path (%s)",
+				 manafo_cause_name(cause));
 	}
 	if (vf->state == MANAFO_SUB_ACTIVE || vf->state == MANAFO_SUB_READY)
 		manafo_sub_set_state(priv, vf, MANAFO_SUB_STANDBY, cause);
@@ -267,6 +273,7 @@ give_up(struct manafo_priv *priv, enum manafo_role role, enum manafo_cause cause
 {
 	struct manafo_sub *sub = &priv->sub[role];
 	struct manafo_sub *other = &priv->sub[role ^ 1];
+	uint64_t t0 = manafo_now_ns();
 
 	PORT_LOG(priv, NOTICE, "%s %s gone (%s)%s", manafo_role_name(role), sub->devname,
 		 manafo_cause_name(cause), sub->recovering ? " during its recovery" : "");
@@ -279,6 +286,8 @@ give_up(struct manafo_priv *priv, enum manafo_role role, enum manafo_cause cause
 			   MANAFO_WORK_BIT(MANAFO_WORK_RETRY_CONFIG), role);
 	manafo_quiesce(priv);
 	manafo_sub_detach(priv, role, true);
+	PORT_LOG(priv, NOTICE, "%s detached in %.3f ms (quiesce, stop, close, remove)",
+		 manafo_role_name(role), (manafo_now_ns() - t0) / 1e6);
 	if (role == MANAFO_VF)
 		priv->cnt.vf_removals++;
 	else

@@ -48,8 +48,17 @@ def reserve_hugepages():
         return None
 
 
-def release_hugepages(state):
+def release_hugepages(state, prefixes):
+    """Removes the prefixes' hugepage files (a primary leaves its initial
+    pages behind), unmounts if we mounted, restores nr_hugepages."""
     old, mounted = state
+    for line in open("/proc/mounts"):
+        fields = line.split()
+        if fields[2] != "hugetlbfs":
+            continue
+        for name in os.listdir(fields[1]):
+            if any(name.startswith(p + "map_") for p in prefixes):
+                os.unlink(os.path.join(fields[1], name))
     if mounted:
         subprocess.run(["umount", "/dev/hugepages"], check=False)
     open(NR, "w").write(str(old))
@@ -179,12 +188,13 @@ def main():
         print("skip: cannot reserve %d hugepages or mount hugetlbfs" % HUGEPAGES)
         return 77
     c = Checker()
+    prefixes = [unique_prefix("mp"), unique_prefix("mpr")]
     try:
-        run(c, unique_prefix("mp"))
+        run(c, prefixes[0])
         if SIM:
-            run_reset(c, unique_prefix("mpr"))
+            run_reset(c, prefixes[1])
     finally:
-        release_hugepages(state)
+        release_hugepages(state, prefixes)
     return c.done()
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""testpmd through a manafo port over net_null/net_ring sub-devices.
+"""testpmd through a manafo port over net_null and net_manasim sub-devices.
 
 Checks forwarding (TX on the VF while it is active, RX from both paths)
 and that each runtime command reaches the sub-devices, read back from the
@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dpdk_session import Checker, Testpmd  # noqa: E402
 
 PMD = sys.argv[1]
+SIM = sys.argv[2]
 
 
 def xstats(tp, port=0):
@@ -79,57 +80,110 @@ def test_config_sources(c):
         shutil.rmtree(root, ignore_errors=True)
 
 
+def ok_output(out):
+    low = out.lower()
+    return not any(w in low for w in ("fail", "invalid", "error", "bad ", "not supported"))
+
+
+def stats(tp, port):
+    return tp.telemetry("/ethdev/stats,%d" % port)
+
+
 def test_runtime_commands(c):
-    tp = Testpmd("cmds", ["net_manafo0,vf(net_null0),synth(net_ring0)"], plugins=[PMD])
+    """Each runtime command reaches both sub-devices (net_manasim, full_ops=1:
+    a NIC with promisc, allmulti and MAC ops; rx_source=1: RX on both paths),
+    read back from each sub-device's own state."""
+    tp = Testpmd("cmds", ["net_manafo0,vf(net_manasim_tpv0,full_ops=1,rx_source=1),"
+                          "synth(net_manasim_tps0,full_ops=1,rx_source=1)"],
+                 plugins=[PMD, SIM])
     try:
         vf, sy = subs(tp)
-        for line in ("port stop all", "port config all rxq 2", "port config all txq 2",
-                     "port start all"):
+        both = ((vf, "vf"), (sy, "synth"))
+
+        def each(what, pred, show):
+            for p, role in both:
+                i = info(tp, p)
+                c.check(pred(i), "%s reached the %s (%s)" % (what, role, show(i)))
+
+        out = tp.cmd("port stop all")
+        c.check(ok_output(out), "'port stop all' succeeds")
+        each("'port stop all'", lambda i: i["dev_started"] == 0,
+             lambda i: "dev_started %d" % i["dev_started"])
+        for line in ("port config all rxq 2", "port config all txq 2", "port start all"):
             out = tp.cmd(line)
-            c.check("fail" not in out.lower() and "invalid" not in out.lower(),
-                    "'%s' succeeds" % line)
-        for p, role in ((vf, "vf"), (sy, "synth")):
-            i = info(tp, p)
-            c.check(i["nb_rx_queues"] == 2 and i["nb_tx_queues"] == 2 and i["dev_started"] == 1,
-                    "%s has 2 rxq, 2 txq and is started" % role)
+            c.check(ok_output(out), "'%s' succeeds" % line)
+        each("'port config all rxq/txq 2' + 'port start all'",
+             lambda i: i["nb_rx_queues"] == 2 and i["nb_tx_queues"] == 2 and i["dev_started"] == 1,
+             lambda i: "rxq %d, txq %d, started %d"
+             % (i["nb_rx_queues"], i["nb_tx_queues"], i["dev_started"]))
 
         out = tp.cmd("port config mtu 0 1400")
-        c.check("fail" not in out.lower(), "'port config mtu 0 1400' succeeds")
-        c.equal(info(tp, vf)["mtu"], 1400, "MTU reached the VF (net_null)")
+        c.check(ok_output(out), "'port config mtu 0 1400' succeeds")
+        each("'port config mtu 0 1400'", lambda i: i["mtu"] == 1400, lambda i: "mtu %d" % i["mtu"])
         c.equal(info(tp, 0)["mtu"], 1400, "the manafo port reports MTU 1400")
 
-        tp.cmd("mac_addr set 0 02:11:22:33:44:55")
-        c.equal(info(tp, vf)["mac_addr"].upper(), "02:11:22:33:44:55",
-                "'mac_addr set' reached the VF")
+        mac = "02:11:22:33:44:55"
+        out = tp.cmd("mac_addr set 0 " + mac)
+        c.check(ok_output(out), "'mac_addr set 0 %s' succeeds" % mac)
+        each("'mac_addr set'", lambda i: i["mac_addr"].upper() == mac.upper(),
+             lambda i: i["mac_addr"])
+        c.equal(info(tp, 0)["mac_addr"].upper(), mac.upper(), "the manafo port reports the MAC")
 
-        tp.cmd("set promisc 0 off")
-        c.equal(info(tp, sy)["promiscuous"], 0, "'set promisc 0 off' reached the synthetic path")
-        tp.cmd("set promisc 0 on")
-        c.equal(info(tp, sy)["promiscuous"], 1, "'set promisc 0 on' reached the synthetic path")
-        tp.cmd("set allmulti 0 on")
-        c.equal(info(tp, sy)["all_multicast"], 1, "'set allmulti 0 on' reached the synthetic path")
+        # testpmd turned promiscuous mode on at start; off, then on again.
+        for line, field, want in (("set promisc 0 off", "promiscuous", 0),
+                                  ("set promisc 0 on", "promiscuous", 1),
+                                  ("set allmulti 0 on", "all_multicast", 1),
+                                  ("set allmulti 0 off", "all_multicast", 0)):
+            out = tp.cmd(line)
+            c.check(ok_output(out) and info(tp, 0)[field] == want,
+                    "'%s' succeeds (port %s %d)" % (line, field, info(tp, 0)[field]))
+            each("'%s'" % line, lambda i: i[field] == want,
+                 lambda i: "%s %d" % (field, i[field]))
 
-        x = xstats(tp)
-        c.check("failovers" in x and any(k.startswith("vf_") for k in x) and
-                any(k.startswith("synth_") for k in x),
-                "'show port xstats 0' lists manafo, vf_ and synth_ counters (%d)" % len(x))
-
+        # Traffic: RX on both paths, TX on the VF; then the xstats.
         tp.cmd("start")
-        time.sleep(0.3)
+        time.sleep(0.5)
         tp.cmd("stop")
-        before = tp.telemetry("/ethdev/stats,%d" % vf)["opackets"]
-        tp.cmd("clear port stats 0")
-        after = tp.telemetry("/ethdev/stats,%d" % vf)["opackets"]
-        c.check(before > 0 and after == 0,
-                "'clear port stats 0' reset the VF's own counters (%d -> %d)" % (before, after))
+        st = {p: stats(tp, p) for p, _ in both}
+        x = xstats(tp)
+        c.check("failovers" in x, "'show port xstats 0' lists manafo's own counters (%d)" % len(x))
+        for p, role in both:
+            own = tp.telemetry("/ethdev/xstats,%d" % p)
+            mine = {k[len(role) + 1:]: v for k, v in x.items() if k.startswith(role + "_")}
+            same = [k for k in own if mine.get(k) == own[k]]
+            c.check(len(own) > 0 and len(same) == len(own) and
+                    mine.get("rx_good_packets", 0) == st[p]["ipackets"] > 0,
+                    "'show port xstats 0' has the %s's own xstats (%d of %d equal, "
+                    "rx_good_packets %d)" % (role, len(same), len(own),
+                                             mine.get("rx_good_packets", -1)))
+
+        c.check(st[vf]["ipackets"] > 0 and st[vf]["opackets"] > 0 and st[sy]["ipackets"] > 0,
+                "traffic before clear: vf ipackets %d opackets %d, synth ipackets %d"
+                % (st[vf]["ipackets"], st[vf]["opackets"], st[sy]["ipackets"]))
+        out = tp.cmd("clear port stats 0")
+        c.check(ok_output(out), "'clear port stats 0' succeeds")
+        keys = ("ipackets", "opackets", "ibytes", "obytes")
+        for p, role in both:
+            after = stats(tp, p)
+            c.check(all(after[k] == 0 for k in keys),
+                    "'clear port stats 0' zeroed the %s's own counters (ipackets %d -> %d, "
+                    "opackets %d -> %d)" % (role, st[p]["ipackets"], after["ipackets"],
+                                            st[p]["opackets"], after["opackets"]))
         out = tp.cmd("show port stats 0")
-        c.check(re.search(r"TX-packets: 0\s", out) is not None, "the port's TX count is 0 after clear")
+        c.check(re.search(r"RX-packets: 0\s", out) is not None and
+                re.search(r"TX-packets: 0\s", out) is not None,
+                "the port's RX and TX counts are 0 after clear")
 
         tp.cmd("port stop 0")
+        each("'port stop 0'", lambda i: i["dev_started"] == 0,
+             lambda i: "dev_started %d" % i["dev_started"])
         out = tp.cmd("port close 0")
+        c.check(ok_output(out), "'port close 0' succeeds")
         ports = tp.telemetry("/ethdev/list")
-        c.check(vf not in ports and sy not in ports and 0 not in ports,
-                "'port close 0' closed and removed both sub-devices (ports left: %s)" % ports)
+        for p, role in both:
+            c.check(p not in ports, "'port close 0' closed and removed the %s (port %d; "
+                    "ports left: %s)" % (role, p, ports))
+        c.check(0 not in ports, "'port close 0' removed the manafo port")
     finally:
         c.equal(tp.close(), 0, "commands: testpmd exits cleanly")
 

@@ -171,6 +171,7 @@ manafo_attach_all(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock)
 	return 0;
 }
 
+/* Every failure is logged once, by the code that finds it. */
 static int
 manafo_create(struct rte_vdev_device *vdev, const struct manafo_args *args)
 {
@@ -180,14 +181,19 @@ manafo_create(struct rte_vdev_device *vdev, const struct manafo_args *args)
 	int ret;
 
 	dev = rte_eth_vdev_allocate(vdev, sizeof(*priv));
-	if (dev == NULL)
+	if (dev == NULL) {
+		MANAFO_LOG(ERR, "%s: cannot allocate the ethdev port", name);
 		return -ENOMEM;
+	}
 	priv = dev->data->dev_private;
 	manafo_priv_init(priv, dev, name);
 	priv->args = *args;
 	ret = manafo_guard_init(priv);
-	if (ret == 0)
+	if (ret == 0) {
 		ret = manafo_owner_init(priv);
+		if (ret < 0)
+			PORT_LOG(priv, ERR, "no ethdev owner id: %s", rte_strerror(-ret));
+	}
 	if (ret == 0)
 		ret = manafo_port_get();
 	if (ret < 0)
@@ -200,8 +206,10 @@ manafo_create(struct rte_vdev_device *vdev, const struct manafo_args *args)
 	if (ret < 0)
 		goto fail_registry;
 	ret = manafo_port_mac(priv);
-	if (ret < 0)
+	if (ret < 0) {
+		PORT_LOG(priv, ERR, "no memory for the MAC address table");
 		goto fail_attach;
+	}
 	dev->dev_ops = &manafo_ops;
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC | RTE_ETH_DEV_INTR_RMV |
 				RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
@@ -267,10 +275,11 @@ manafo_probe(struct rte_vdev_device *vdev)
 		MANAFO_LOG(ERR, "%s: %s", name, err);
 		return ret;
 	}
-	ret = manafo_create(vdev, &args);
-	if (ret < 0)
-		MANAFO_LOG(ERR, "%s: probe failed: %s", name, rte_strerror(-ret));
-	return ret;
+	/*
+	 * A failure was logged where it was found, naming the bad value (a
+	 * sub-device, a port, an owner): one error line per failed probe.
+	 */
+	return manafo_create(vdev, &args);
 }
 
 static int

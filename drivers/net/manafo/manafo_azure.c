@@ -469,7 +469,12 @@ discover_vf(struct manafo_priv *priv, const char *sysfs, const uint8_t mac[6], c
 			 vf.ifname[0], m, later[0] != '\0' ? later : " found");
 	}
 	st->misses = 0;
-	return manafo_azure_vf_devargs(vf.bdf[0], mac, devargs, len);
+	ret = manafo_azure_vf_devargs(vf.bdf[0], mac, devargs, len);
+	if (ret < 0)
+		PORT_LOG_LVL(priv, probe ? RTE_LOG_ERR : RTE_LOG_INFO,
+			     "vf(auto): the devargs of MANA VF %s do not fit in %zu bytes: %s",
+			     vf.bdf[0], len, rte_strerror(-ret));
+	return ret;
 }
 
 static int
@@ -527,6 +532,12 @@ discover_synth(struct manafo_priv *priv, const char *sysfs, const uint8_t mac[6]
 		PORT_LOG(priv, ERR, "synth(auto): hv_netvsc interface %s has MAC %s, but neither "
 			 "net_tap nor net_af_packet is loaded (-d librte_net_tap.so)",
 			 sy.ifname[0], m);
+		return ret;
+	}
+	if (ret < 0) {
+		PORT_LOG_LVL(priv, probe ? RTE_LOG_ERR : RTE_LOG_INFO,
+			     "synth(auto): the devargs for interface %s do not fit in %zu bytes: %s",
+			     sy.ifname[0], len, rte_strerror(-ret));
 		return ret;
 	}
 	if (ret == 0 && first_sighting(priv, MANAFO_SYNTH, sy.uuid[0]))

@@ -177,7 +177,11 @@ manafo_dev_event_register(void)
 {
 	int ret = rte_dev_event_callback_register(NULL, manafo_dev_event, NULL);
 
-	return ret == -EEXIST ? 0 : ret;
+	if (ret == -EEXIST)
+		return 0;
+	if (ret < 0)
+		MANAFO_LOG(ERR, "cannot register the device event callback: %s", rte_strerror(-ret));
+	return ret;
 }
 
 void

@@ -93,10 +93,14 @@ port_of_device(const char *devname, const uint8_t *mac, uint16_t *port_id)
 	return -ENODEV;
 }
 
-/* Probe a sub-device from its devargs, or take the port it already has. */
+/*
+ * Probe a sub-device from its devargs, or take the port it already has.
+ * Every failure is logged here, once: at probe as an error, later (hot-plug
+ * polls) once per run of failures.
+ */
 static int
 sub_probe(struct manafo_priv *priv, struct manafo_sub *sub, const char *devargs,
-	  uint16_t *port_id)
+	  uint16_t *port_id, bool at_probe)
 {
 	char busname[32];
 	struct rte_devargs da;
@@ -131,8 +135,13 @@ sub_probe(struct manafo_priv *priv, struct manafo_sub *sub, const char *devargs,
 	}
 	ret = rte_eal_hotplug_add(busname, da.name, da.args ? da.args : "");
 	rte_devargs_reset(&da);
-	if (ret < 0)
+	if (ret < 0) {
+		if (at_probe || sub->attach_failures++ == 0)
+			PORT_LOG_LVL(priv, at_probe ? RTE_LOG_ERR : RTE_LOG_INFO,
+				     "%s %s: probe failed: %s", manafo_role_name(sub->role),
+				     sub->devname, rte_strerror(-ret));
 		return ret;
+	}
 	if (port_of_device(sub->devname, by_mac ? mac : NULL, port_id) != 0) {
 		PORT_LOG(priv, ERR, "%s: device %s has no ethdev port", manafo_role_name(sub->role),
 			 sub->devname);
@@ -143,8 +152,9 @@ sub_probe(struct manafo_priv *priv, struct manafo_sub *sub, const char *devargs,
 	return 0;
 }
 
+/* Finds the port of a sub-device; a failure is logged where it is found. */
 static int
-sub_find(struct manafo_priv *priv, struct manafo_sub *sub, uint16_t *port_id)
+sub_find(struct manafo_priv *priv, struct manafo_sub *sub, uint16_t *port_id, bool at_probe)
 {
 	const char *devargs = priv->args.sub_devargs[sub->role];
 	const char *pname = priv->args.sub_port[sub->role];
@@ -167,7 +177,7 @@ sub_find(struct manafo_priv *priv, struct manafo_sub *sub, uint16_t *port_id)
 		devargs = found;
 	}
 	if (devargs[0] != '\0')
-		return sub_probe(priv, sub, devargs, port_id);
+		return sub_probe(priv, sub, devargs, port_id, at_probe);
 	ret = rte_eth_dev_get_port_by_name(pname, port_id);
 	if (ret != 0) {
 		PORT_LOG(priv, ERR, "%s_port=%s: no such port", manafo_role_name(sub->role), pname);
@@ -229,15 +239,10 @@ manafo_sub_attach(struct manafo_priv *priv, enum manafo_role role, bool at_probe
 	uint16_t port_id;
 	int ret;
 
-	ret = sub_find(priv, sub, &port_id);
-	if (ret < 0) {
-		/* -EAGAIN: nothing to probe yet (auto, IB device); sub_find logged why. */
-		if (ret != -EAGAIN && (at_probe || sub->attach_failures++ == 0))
-			PORT_LOG_LVL(priv, at_probe ? RTE_LOG_ERR : RTE_LOG_INFO,
-				 "%s %s: probe failed: %s",
-				 manafo_role_name(role), sub->devname, rte_strerror(-ret));
+	/* sub_find logged why it failed: one line, naming the device or port. */
+	ret = sub_find(priv, sub, &port_id, at_probe);
+	if (ret < 0)
 		return ret;
-	}
 	ret = sub_own(priv, sub, port_id);
 	if (ret < 0) {
 		sub_release(priv, sub, port_id, false, false);

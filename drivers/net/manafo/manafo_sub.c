@@ -180,7 +180,10 @@ sub_find(struct manafo_priv *priv, struct manafo_sub *sub, uint16_t *port_id, bo
 		return sub_probe(priv, sub, devargs, port_id, at_probe);
 	ret = rte_eth_dev_get_port_by_name(pname, port_id);
 	if (ret != 0) {
-		PORT_LOG(priv, ERR, "%s_port=%s: no such port", manafo_role_name(sub->role), pname);
+		/* As for a probe: ERR at probe, once per run of failed polls after. */
+		if (at_probe || sub->attach_failures++ == 0)
+			PORT_LOG_LVL(priv, at_probe ? RTE_LOG_ERR : RTE_LOG_INFO,
+				     "%s_port=%s: no such port", manafo_role_name(sub->role), pname);
 		return -ENODEV;
 	}
 	if (rte_eth_devices[*port_id].device != NULL)

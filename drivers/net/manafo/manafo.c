@@ -182,7 +182,7 @@ manafo_create(struct rte_vdev_device *vdev, const struct manafo_args *args)
 
 	dev = rte_eth_vdev_allocate(vdev, sizeof(*priv));
 	if (dev == NULL) {
-		MANAFO_LOG(ERR, "%s: cannot allocate the ethdev port", name);
+		NAME_LOG(name, ERR, "cannot allocate the ethdev port");
 		return -ENOMEM;
 	}
 	priv = dev->data->dev_private;
@@ -272,7 +272,7 @@ manafo_probe(struct rte_vdev_device *vdev)
 		return manafo_probe_secondary(vdev);
 	ret = manafo_args_parse(params, &args, err, sizeof(err));
 	if (ret < 0) {
-		MANAFO_LOG(ERR, "%s: %s", name, err);
+		NAME_LOG(name, ERR, "%s", err);
 		return ret;
 	}
 	/*

@@ -29,6 +29,9 @@ extern int manafo_logtype;
 
 #define MANAFO_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, manafo_logtype, "manafo: " fmt "\n", ##__VA_ARGS__)
+/* Lines about one port: "manafo <port name>: ...", also before priv exists. */
+#define NAME_LOG(name, level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, manafo_logtype, "manafo %s: " fmt "\n", (name), ##__VA_ARGS__)
 #define PORT_LOG_LVL(priv, lvl, fmt, ...) \
 	rte_log(lvl, manafo_logtype, "manafo %s: " fmt "\n", (priv)->name, ##__VA_ARGS__)
 #define PORT_LOG(priv, level, fmt, ...) \

@@ -131,6 +131,7 @@ manafo_priv_init(struct manafo_priv *priv, struct rte_eth_dev *dev, const char *
 	priv->port_id = dev->data->port_id;
 	strlcpy(priv->name, name, sizeof(priv->name));
 	manafo_mutex_init(&priv->lock);
+	manafo_flow_init(priv);
 	for (r = 0; r < MANAFO_NB_ROLES; r++) {
 		priv->sub[r].priv = priv;
 		priv->sub[r].role = (enum manafo_role)r;

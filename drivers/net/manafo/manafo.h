@@ -159,7 +159,8 @@ struct manafo_fold {
 #define MANAFO_DIRTY_MC		RTE_BIT32(7)
 #define MANAFO_DIRTY_CONF	RTE_BIT32(8)	/* dev_configure + queue setup */
 #define MANAFO_DIRTY_START	RTE_BIT32(9)	/* started/stopped as the port */
-#define MANAFO_DIRTY_ALL	(RTE_BIT32(10) - 1)
+#define MANAFO_DIRTY_FLOW	RTE_BIT32(10)	/* flow rules (manafo_flow.c) */
+#define MANAFO_DIRTY_ALL	(RTE_BIT32(11) - 1)
 
 struct manafo_xname {
 	char name[RTE_ETH_XSTATS_NAME_SIZE];
@@ -213,6 +214,32 @@ struct manafo_counters {
 	uint64_t tx_hang_repairs_full;
 	uint64_t tx_hang_escalations;
 	uint64_t quiesce_slow;
+	uint64_t flow_replays;		/* rules created again on a sub-device */
+	uint64_t flow_replay_errors;	/* rules a sub-device refused in a replay */
+};
+
+/* Whether a sub-device has a flow API: learned, see manafo_flow.c. */
+enum manafo_flow_api {
+	MANAFO_FLOW_API_UNKNOWN,
+	MANAFO_FLOW_API_YES,
+	MANAFO_FLOW_API_NO,
+};
+
+/*
+ * The port's flow rules (struct rte_flow, manafo_flow.c), in creation
+ * order, which is the replay order. The list lives in the primary's heap:
+ * only the primary has flow ops; the counts are what others may read.
+ */
+TAILQ_HEAD(manafo_flow_list, rte_flow);
+
+struct manafo_flows {
+	struct manafo_flow_list list;
+	uint32_t nb;				/* rules recorded */
+	uint32_t nb_on[MANAFO_NB_ROLES];	/* with a handle on that path */
+	uint32_t nb_unsup[MANAFO_NB_ROLES];	/* the path refused them: no flow API */
+	enum manafo_flow_api api[MANAFO_NB_ROLES];
+	bool resync[MANAFO_NB_ROLES];		/* handles stale: flush, create all */
+	uint32_t next_id;			/* names rules in the logs */
 };
 
 /* Whether the VF can tell the watchdog what a TX queue has outstanding. */
@@ -346,6 +373,7 @@ struct manafo_priv {
 	uint32_t txwd_vf_gen;		/* the VF attach the evidence is about */
 	struct manafo_hang last_hang;
 	struct manafo_drill drill;
+	struct manafo_flows flows;
 	TAILQ_ENTRY(manafo_priv) next;
 };
 
@@ -467,6 +495,20 @@ void manafo_watchdog_arm(struct manafo_priv *priv);
 void manafo_watchdog_start(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock);
 const char *manafo_hang_rule_name(enum manafo_hang_rule rule);
 void manafo_watchdog_check(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock);
+
+/* manafo_flow.c: the flow rule record, applied to both paths and replayed */
+struct rte_flow_ops;
+void manafo_flow_init(struct manafo_priv *priv);
+int manafo_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops);
+void manafo_flow_attached(struct manafo_priv *priv, struct manafo_sub *sub)
+	MANAFO_REQUIRES(priv->lock);
+void manafo_flow_detached(struct manafo_priv *priv, struct manafo_sub *sub)
+	MANAFO_REQUIRES(priv->lock);
+void manafo_flow_stale(struct manafo_priv *priv, struct manafo_sub *sub)
+	MANAFO_REQUIRES(priv->lock);
+int manafo_flow_replay(struct manafo_priv *priv, struct manafo_sub *sub)
+	MANAFO_REQUIRES(priv->lock);
+void manafo_flow_close(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock);
 
 /* manafo_telemetry.c */
 void manafo_telemetry_register(void);

@@ -976,6 +976,7 @@ manafo_dev_close(struct rte_eth_dev *dev)
 
 	manafo_mutex_lock(&priv->lock);
 	stop_locked(priv, true);
+	manafo_flow_close(priv);
 	manafo_sub_detach(priv, MANAFO_VF, false);
 	manafo_sub_detach(priv, MANAFO_SYNTH, false);
 	free_queues(priv, dev);
@@ -1010,6 +1011,7 @@ manafo_dev_reset(struct rte_eth_dev *dev)
 		ret = rte_eth_dev_reset(sub->port_id);
 		sub->started = false;
 		sub->dirty |= MANAFO_DIRTY_ALL;
+		manafo_flow_stale(priv, sub);
 		if (ret < 0 && ret != -ENOTSUP)
 			break;
 		ret = 0;
@@ -1102,4 +1104,5 @@ const struct eth_dev_ops manafo_ops = {
 	.rss_hash_conf_get = manafo_rss_hash_conf_get,
 	.reta_update = manafo_reta_update,
 	.reta_query = manafo_reta_query,
+	.flow_ops_get = manafo_flow_ops_get,
 };

@@ -254,7 +254,8 @@ on_recovered(struct manafo_priv *priv, const struct manafo_work *w, struct work_
 	manafo_ctrl_cancel(priv, MANAFO_WORK_BIT(MANAFO_WORK_RECOVERY_TIMEOUT), w->role);
 	PORT_LOG(priv, NOTICE, "%s: service reset done (RECOVERY_SUCCESS) after %" PRIu64 " ms",
 		 manafo_role_name(w->role), ms_since(sub->recovering_since_ns));
-	/* Flow rules may be lost across a recovery; manafo keeps none (see docs). */
+	/* Flow rules may be lost across a recovery: resynchronised by the replay. */
+	manafo_flow_stale(priv, sub);
 	resume_after_reset(priv, sub, w->epoch, w->event_ns, res);
 }
 
@@ -414,6 +415,7 @@ on_dev_reset(struct manafo_priv *priv, const struct manafo_work *w) MANAFO_REQUI
 	manafo_quiesce(priv);
 	ret = rte_eth_dev_reset(sub->port_id);
 	sub->started = false;
+	manafo_flow_stale(priv, sub);
 	if (ret == 0)
 		ret = manafo_sub_replay(priv, sub, MANAFO_DIRTY_ALL);
 	if (ret < 0) {

@@ -103,7 +103,7 @@ enum {
 	X_SYNTH_TIME_MS, X_LAST_FAILOVER_US, X_LAST_FAILBACK_US, X_DRILLS, X_TX_HANGS,
 	X_TX_HANG_REPAIRS_LIGHT, X_TX_HANG_REPAIRS_FULL, X_TX_HANG_ESCALATIONS, X_QUIESCE_SLOW,
 	X_RX_VF, X_RX_SYNTH, X_TX_VF, X_TX_SYNTH, X_TX_REDIRECTED, X_TX_REFUSED, X_ON_SYNTH,
-	X_NB_OWN,
+	X_FLOW_REPLAYS, X_FLOW_REPLAY_ERRORS, X_NB_OWN,
 };
 
 static void own_values(struct manafo_priv *priv, uint64_t v[X_NB_OWN]) MANAFO_REQUIRES(priv->lock);
@@ -115,6 +115,7 @@ static const char *const own_names[X_NB_OWN] = {
 	"tx_hang_repairs_light", "tx_hang_repairs_full", "tx_hang_escalations", "quiesce_slow",
 	"rx_vf_packets", "rx_synth_packets", "tx_vf_packets", "tx_synth_packets",
 	"tx_redirected_packets", "tx_refused_packets", "on_synthetic_path",
+	"flow_replays", "flow_replay_errors",
 };
 
 unsigned int
@@ -159,6 +160,8 @@ own_values(struct manafo_priv *priv, uint64_t v[X_NB_OWN])
 	v[X_TX_VF] = tx[MANAFO_VF];
 	v[X_TX_SYNTH] = tx[MANAFO_SYNTH];
 	v[X_ON_SYNTH] = !(manafo_steer_load(priv) & MANAFO_VF_TX);
+	v[X_FLOW_REPLAYS] = c->flow_replays;
+	v[X_FLOW_REPLAY_ERRORS] = c->flow_replay_errors;
 }
 
 void

@@ -273,6 +273,7 @@ manafo_sub_attach(struct manafo_priv *priv, enum manafo_role role, bool at_probe
 	manafo_steer_set(priv, 0, MANAFO_STEER(role, MANAFO_STEER_DEAD | MANAFO_STEER_RECOVERING |
 					       MANAFO_STEER_RX | MANAFO_STEER_TX));
 	manafo_xstats_cache(sub);
+	manafo_flow_attached(priv, sub);
 	manafo_queues_set_port(priv, role, port_id);
 	manafo_sub_set_state(priv, sub, MANAFO_SUB_READY, MANAFO_CAUSE_NONE);
 	PORT_LOG(priv, INFO, "%s: port %u (%s, driver %s) attached", manafo_role_name(role),
@@ -313,6 +314,7 @@ manafo_sub_detach(struct manafo_priv *priv, enum manafo_role role, bool dead)
 	sub->started = false;
 	sub->configured = false;
 	sub->recovering = false;
+	manafo_flow_detached(priv, sub);
 	sub->absent_since_ns = manafo_now_ns();
 	manafo_sub_set_state(priv, sub, MANAFO_SUB_ABSENT, sub->cause);
 }
@@ -539,6 +541,9 @@ manafo_sub_replay(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t wha
 		}
 		sub->dirty &= ~MANAFO_DIRTY_CONF;
 		priv->cnt.config_replays++;
+		/* Rules may not survive a reconfiguration: the flow replay resyncs them. */
+		manafo_flow_stale(priv, sub);
+		what |= sub->dirty & MANAFO_DIRTY_FLOW;
 	}
 	ret = replay_modes(priv, sub, what);
 	if (ret == 0 && (what & (MANAFO_DIRTY_MAC | MANAFO_DIRTY_MC)))
@@ -549,7 +554,7 @@ manafo_sub_replay(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t wha
 		ret = replay_rss(priv, sub, what);
 	if (ret < 0)
 		return ret;
-	sub->dirty &= ~(what & ~(MANAFO_DIRTY_CONF | MANAFO_DIRTY_START));
+	sub->dirty &= ~(what & ~(MANAFO_DIRTY_CONF | MANAFO_DIRTY_START | MANAFO_DIRTY_FLOW));
 	if (what & MANAFO_DIRTY_START) {
 		if (priv->started)
 			ret = manafo_sub_start(priv, sub);
@@ -558,5 +563,8 @@ manafo_sub_replay(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t wha
 		if (ret == 0)
 			sub->dirty &= ~MANAFO_DIRTY_START;
 	}
+	/* Last: without RTE_ETH_DEV_CAPA_FLOW_RULE_KEEP rules need a started port. */
+	if (ret == 0 && (what & MANAFO_DIRTY_FLOW))
+		ret = manafo_flow_replay(priv, sub);
 	return ret;
 }

@@ -142,6 +142,28 @@ tel_counters(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock)
 	return c;
 }
 
+/* The flow rule record: rules, and per path those on it and those it refused. */
+static struct rte_tel_data *
+tel_flows(const struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock)
+{
+	const struct manafo_flows *fl = &priv->flows;
+	struct rte_tel_data *c = rte_tel_data_alloc();
+
+	if (c == NULL)
+		return NULL;
+	rte_tel_data_start_dict(c);
+	manafo_tel_dict_u64(c, "rules", fl->nb);
+	manafo_tel_dict_u64(c, "on_vf", fl->nb_on[MANAFO_VF]);
+	manafo_tel_dict_u64(c, "on_synth", fl->nb_on[MANAFO_SYNTH]);
+	manafo_tel_dict_u64(c, "unsupported_vf", fl->nb_unsup[MANAFO_VF]);
+	manafo_tel_dict_u64(c, "unsupported_synth", fl->nb_unsup[MANAFO_SYNTH]);
+	manafo_tel_dict_u64(c, "pending_vf",
+			    fl->nb - fl->nb_on[MANAFO_VF] - fl->nb_unsup[MANAFO_VF]);
+	manafo_tel_dict_u64(c, "pending_synth",
+			    fl->nb - fl->nb_on[MANAFO_SYNTH] - fl->nb_unsup[MANAFO_SYNTH]);
+	return c;
+}
+
 static struct rte_tel_data *
 tel_last(const struct manafo_priv *priv)
 {
@@ -201,6 +223,7 @@ tel_info(const char *cmd __rte_unused, const char *params, struct rte_tel_data *
 	tel_add(d, "synth", tel_sub(&priv->sub[MANAFO_SYNTH]));
 	tel_add(d, "config", tel_config(priv));
 	tel_add(d, "counters", tel_counters(priv));
+	tel_add(d, "flows", tel_flows(priv));
 	tel_add(d, "last", tel_last(priv));
 	manafo_mutex_unlock(&priv->lock);
 	manafo_priv_put(priv);

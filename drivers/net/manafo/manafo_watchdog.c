@@ -30,6 +30,8 @@
 #define NS_PER_MS 1000000ULL
 /* Failed repairs are counted within this many timeouts. */
 #define HANG_WINDOW_TIMEOUTS 10
+/* A VF busy taking its rules back after a device restart: try again after this. */
+#define FLOW_RETRY_MS 10
 
 static uint32_t
 check_period_ms(const struct manafo_priv *priv)
@@ -274,6 +276,22 @@ repair_full(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock)
 
 	manafo_sub_stop(priv, vf);
 	ret = manafo_sub_start(priv, vf);
+	/*
+	 * The application did not stop the port: the VF's rules, which a
+	 * stop may drop (no RTE_ETH_DEV_CAPA_FLOW_RULE_KEEP), are manafo's to
+	 * restore. A failure is logged and counted there, and retried later.
+	 */
+	if (ret == 0) {
+		manafo_flow_stale(priv, vf);
+		if ((vf->dirty & MANAFO_DIRTY_FLOW) && manafo_flow_replay(priv, vf) == -EBUSY) {
+			struct manafo_work w = {
+				.priv = priv, .kind = MANAFO_WORK_RETRY_CONFIG,
+				.role = MANAFO_VF, .gen = vf->gen,
+			};
+
+			manafo_ctrl_post(&w, FLOW_RETRY_MS);
+		}
+	}
 	/* RX back at once, unless the VF died meanwhile; TX by fail-back. */
 	if (ret == 0 && !(manafo_steer_load(priv) & MANAFO_STEER(MANAFO_VF, MANAFO_STEER_DEAD)))
 		manafo_steer_set(priv, MANAFO_VF_RX, 0);

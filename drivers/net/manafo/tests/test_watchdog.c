@@ -23,6 +23,7 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
+#include <rte_flow.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
@@ -50,6 +51,7 @@ struct wd_env {
 	unsigned int nb_held;
 	uint64_t offered;
 	uint64_t accepted;
+	uint64_t flow_replays0;	/* flow_replays before a hang */
 };
 
 static struct rte_pmd_manafo_state
@@ -185,6 +187,9 @@ tel_str(const char *r, const char *key, char *buf, size_t len)
 	return buf;
 }
 
+/* Devargs added to the VF's (net_manasim), for the next wd_create() only. */
+static const char *wd_vf_extra = "";
+
 static int
 wd_create(struct wd_env *e, const char *tag, const char *extra)
 {
@@ -195,9 +200,11 @@ wd_create(struct wd_env *e, const char *tag, const char *extra)
 	snprintf(e->name, sizeof(e->name), "net_manafo_%s", tag);
 	snprintf(e->vfwire, sizeof(e->vfwire), "v%s", tag);
 	snprintf(e->sywire, sizeof(e->sywire), "s%s", tag);
-	snprintf(args, sizeof(args), "vf(net_manasim_v%s,wire=%s),synth(net_manasim_s%s,wire=%s),"
-		 "tx_timeout_ms=%u,hotplug_poll_ms=20%s%s", tag, e->vfwire, tag, e->sywire,
+	snprintf(args, sizeof(args), "vf(net_manasim_v%s,wire=%s%s%s),synth(net_manasim_s%s,wire=%s),"
+		 "tx_timeout_ms=%u,hotplug_poll_ms=20%s%s", tag, e->vfwire,
+		 *wd_vf_extra ? "," : "", wd_vf_extra, tag, e->sywire,
 		 TIMEOUT_MS, *extra ? "," : "", extra);
+	wd_vf_extra = "";
 	memset(&conf, 0, sizeof(conf));
 	if (rte_vdev_init(e->name, args) != 0 ||
 	    rte_eth_dev_get_port_by_name(e->name, &e->port) != 0 ||
@@ -293,14 +300,62 @@ test_queue_hang(void)
 	wd_destroy(&e);
 }
 
+/*
+ * The device restart is manafo's, not the application's: the VF's rule,
+ * which a stop may drop, is flushed and created again (flow_replays), and
+ * the VF holds exactly the one rule after it.
+ */
+static void
+flow_on_vf(struct wd_env *e)
+{
+#ifdef MANAFO_HAVE_FLOW
+	const struct rte_flow_attr attr = { .ingress = 1 };
+	const struct rte_flow_item pattern[] = {
+		{ .type = RTE_FLOW_ITEM_TYPE_ETH }, { .type = RTE_FLOW_ITEM_TYPE_END },
+	};
+	const struct rte_flow_action_queue queue = { .index = 0 };
+	const struct rte_flow_action actions[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue },
+		{ .type = RTE_FLOW_ACTION_TYPE_END },
+	};
+	struct rte_flow_error err;
+
+	CHECK(rte_flow_create(e->port, &attr, pattern, actions, &err) != NULL,
+	      "a flow rule on the manafo port before the hang");
+	e->flow_replays0 = xstat(e, "flow_replays");
+#else
+	RTE_SET_USED(e);
+#endif
+}
+
+static void
+flow_after_restart(struct wd_env *e)
+{
+#ifdef MANAFO_HAVE_FLOW
+	struct rte_pmd_manasim_info info;
+
+	memset(&info, 0, sizeof(info));
+	rte_pmd_manasim_info_get(state(e).vf.port_id, &info);
+	CHECK(xstat(e, "flow_replays") == e->flow_replays0 + 1 && info.nb_flows == 1,
+	      "the device restart gave the VF its rule back (flow_replays +%" PRIu64
+	      ", rules on the VF %u)", xstat(e, "flow_replays") - e->flow_replays0,
+	      info.nb_flows);
+#else
+	RTE_SET_USED(e);
+	printf("skip: built without the flow API: no rule to give back\n");
+#endif
+}
+
 static void
 test_device_hang(void)
 {
 	struct wd_env e;
 
 	printf("-- device-level hang: queue restart is not enough, device restart is\n");
+	wd_vf_extra = "full_ops=1";	/* a VF with a flow API */
 	if (wd_create(&e, "wd", "") < 0)
 		return;
+	flow_on_vf(&e);
 	traffic(&e, 50, 8, 1);
 	hang(&e, RTE_PMD_MANASIM_HANG_REFUSE, RTE_PMD_MANASIM_SCOPE_DEVICE);
 	CHECK(traffic_until(&e, "tx_hang_repairs_full", 1, 6 * TIMEOUT_MS),
@@ -310,6 +365,7 @@ test_device_hang(void)
 	traffic(&e, 3 * TIMEOUT_MS, 8, 1);
 	CHECK(xstat(&e, "tx_hangs") == 2 && state(&e).tx_path == RTE_PMD_MANAFO_PATH_VF,
 	      "fixed by the device restart: TX on the VF, no third hang");
+	flow_after_restart(&e);
 	wd_destroy(&e);
 }
 

@@ -26,6 +26,8 @@
 #define MANASIM_RETA_SIZE	RTE_ETH_RSS_RETA_SIZE_64
 #define MANASIM_RSS_KEY_LEN	40
 #define MANASIM_MAX_MAC		8
+#define MANASIM_MAX_MC		RTE_PMD_MANASIM_MAX_MC
+#define MANASIM_VLAN_WORDS	(RTE_ETHER_MAX_VLAN_ID / 64 + 1)
 #define MANASIM_MIN_MTU		RTE_ETHER_MIN_MTU
 #define MANASIM_MAX_MTU		9000
 /* "<wire>_rx_15" must fit in a ring name (RTE_RING_NAMESIZE - 1 = 28). */
@@ -69,6 +71,8 @@ struct manasim_args {
 	bool monitor;
 	bool full_ops;
 	bool rx_source;
+	bool promisc;		/* the port comes up promiscuous */
+	bool reset_clears;	/* rte_eth_dev_reset() loses the configuration */
 	bool mac_given;
 	struct rte_ether_addr mac;
 	char wire[MANASIM_WIRE_MAX + 1];
@@ -122,6 +126,7 @@ struct __rte_cache_aligned manasim_txq {
 	uint64_t errors;
 	uint64_t refused;		/* packets refused while blocked */
 	uint64_t refused_hang;		/* packets refused by a hang */
+	uint64_t prepared;		/* packets passed by tx_prepare */
 };
 
 /* Device-level counters, written by alarms and the reset thread (atomics). */
@@ -190,6 +195,11 @@ struct manasim_priv {
 	uint16_t reta[MANASIM_RETA_SIZE];
 	uint32_t nb_flows;	/* atomic: read by the API */
 	void *flows;		/* list of rte_flow handles (full_ops) */
+	/* Receive filters (full_ops), written under both locks, read under filt_lock. */
+	rte_spinlock_t filt_lock;
+	uint64_t vlan_ids[MANASIM_VLAN_WORDS];
+	uint32_t nb_mc;
+	struct rte_ether_addr mc[MANASIM_MAX_MC];
 
 	struct manasim_counters cnt;
 	uint64_t base_imissed;	/* stats_reset snapshots of derived stats */
@@ -283,6 +293,8 @@ int manasim_port_alarm_set(struct manasim_priv *priv, uint64_t us, rte_eal_alarm
 /* manasim_rxtx.c */
 uint16_t manasim_rx_burst(void *qp, struct rte_mbuf **pkts, uint16_t n);
 uint16_t manasim_tx_burst(void *qp, struct rte_mbuf **pkts, uint16_t n);
+uint16_t manasim_tx_prepare(void *qp, struct rte_mbuf **pkts, uint16_t n);
+uint32_t manasim_rx_queue_count(void *qp);
 int manasim_tx_descriptor_status(void *qp, uint16_t offset);
 void manasim_q_block(uint32_t *word, uint32_t bit);
 void manasim_q_unblock(uint32_t *word, uint32_t bit);
@@ -335,5 +347,6 @@ void manasim_flow_flush_all(struct manasim_priv *priv);
 /* manasim_ethdev.c, manasim_stats.c */
 void manasim_counters_read(const struct manasim_priv *priv, struct rte_pmd_manasim_counters *c);
 void manasim_info_read(const struct manasim_priv *priv, struct rte_pmd_manasim_info *info);
+void manasim_filters_read(struct manasim_priv *priv, struct rte_pmd_manasim_filters *f);
 
 #endif /* MANASIM_H */

@@ -214,6 +214,24 @@ ms_p_rx_source(const char *val, struct manasim_args *a)
 }
 
 static int
+ms_p_promisc(const char *val, struct manasim_args *a)
+{
+	return ms_bool(val, &a->promisc);
+}
+
+static int
+ms_p_dev_reset(const char *val, struct manasim_args *a)
+{
+	if (strcmp(val, "keep") == 0)
+		a->reset_clears = false;
+	else if (strcmp(val, "clear") == 0)
+		a->reset_clears = true;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int
 ms_p_wire(const char *val, struct manasim_args *a)
 {
 	size_t i, len = strlen(val);
@@ -252,6 +270,8 @@ static const struct ms_key ms_keys[] = {
 	{ "mac", ms_p_mac, "a unicast MAC xx:xx:xx:xx:xx:xx" },
 	{ "full_ops", ms_p_full_ops, "0|1" },
 	{ "rx_source", ms_p_rx_source, "0|1" },
+	{ "promisc", ms_p_promisc, "0|1" },
+	{ "dev_reset", ms_p_dev_reset, "keep|clear" },
 };
 
 static void
@@ -291,7 +311,7 @@ ms_pair_apply(const char *name, const struct rte_kvargs *kv, unsigned int idx,
 	if (k == NULL) {
 		MS_LOG(ERR, "%s: unknown devarg '%s' (valid: reset_at_ms reset_every_ms "
 		       "reset_ms count outcome return_ms hang_queue hang_kind hang_scope "
-		       "monitor wire mac full_ops rx_source)", name, p->key);
+		       "monitor wire mac full_ops rx_source promisc dev_reset)", name, p->key);
 		return -EINVAL;
 	}
 	for (j = 0; j < idx; j++) {

@@ -97,6 +97,8 @@ ms_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->hash_key_size = MANASIM_RSS_KEY_LEN;
 	info->flow_type_rss_offloads = MANASIM_RSS_HF;
 	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_RSS_HASH;
+	if (priv->args.full_ops)
+		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_VLAN_FILTER;
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	info->rx_desc_lim.nb_max = MANASIM_RING_SIZE;
 	info->rx_desc_lim.nb_min = 64;
@@ -241,6 +243,61 @@ ms_mac_remove(struct rte_eth_dev *dev, uint32_t index __rte_unused)
 	ms_ctrl_check(dev);
 }
 
+/* full_ops=1: VLAN filter table and multicast list, kept for the API. */
+static int
+ms_vlan_filter_set(struct rte_eth_dev *dev, uint16_t vid, int on)
+{
+	struct manasim_priv *priv = manasim_priv(dev);
+	int ret;
+
+	if (!rte_spinlock_trylock(&priv->lock))
+		return -EBUSY;
+	ret = manasim_ctrl_state(priv);
+	if (ret == 0) {
+		rte_spinlock_lock(&priv->filt_lock);
+		if (on)
+			priv->vlan_ids[vid / 64] |= RTE_BIT64(vid % 64);
+		else
+			priv->vlan_ids[vid / 64] &= ~RTE_BIT64(vid % 64);
+		rte_spinlock_unlock(&priv->filt_lock);
+	}
+	rte_spinlock_unlock(&priv->lock);
+	return ret;
+}
+
+static int
+ms_set_mc_addr_list(struct rte_eth_dev *dev, struct rte_ether_addr *addrs, uint32_t nb)
+{
+	struct manasim_priv *priv = manasim_priv(dev);
+	int ret;
+
+	if (nb > MANASIM_MAX_MC)
+		return -ENOSPC;
+	if (!rte_spinlock_trylock(&priv->lock))
+		return -EBUSY;
+	ret = manasim_ctrl_state(priv);
+	if (ret == 0) {
+		rte_spinlock_lock(&priv->filt_lock);
+		if (nb > 0)
+			memcpy(priv->mc, addrs, nb * sizeof(*addrs));
+		priv->nb_mc = nb;
+		rte_spinlock_unlock(&priv->filt_lock);
+	}
+	rte_spinlock_unlock(&priv->lock);
+	return ret;
+}
+
+void
+manasim_filters_read(struct manasim_priv *priv, struct rte_pmd_manasim_filters *f)
+{
+	memset(f, 0, sizeof(*f));
+	rte_spinlock_lock(&priv->filt_lock);
+	memcpy(f->vlan_ids, priv->vlan_ids, sizeof(f->vlan_ids));
+	f->nb_mc_addrs = priv->nb_mc;
+	memcpy(f->mc_addrs, priv->mc, priv->nb_mc * sizeof(priv->mc[0]));
+	rte_spinlock_unlock(&priv->filt_lock);
+}
+
 /* ---- Start / stop / reset / close -------------------------------------- */
 
 static int
@@ -336,7 +393,43 @@ ms_dev_stop(struct rte_eth_dev *dev)
 	return 0;
 }
 
-/* rte_eth_dev_reset: stop was done by ethdev; repairs hangs, keeps config. */
+static void ms_default_mac(const char *name, struct rte_ether_addr *mac);
+
+/*
+ * dev_reset=clear: back to the configuration of the probe, as a PMD whose
+ * reset is uninit + init: MTU, MAC list, promisc/allmulti, RSS, VLAN and
+ * multicast filters. Queues stay set up. Caller holds the reset lock.
+ */
+static void
+ms_config_clear(struct rte_eth_dev *dev, struct manasim_priv *priv)
+{
+	struct rte_eth_dev_data *data = dev->data;
+
+	data->mtu = RTE_ETHER_MTU;
+	data->promiscuous = priv->args.promisc;
+	data->all_multicast = 0;
+	memset(data->mac_addrs, 0, MANASIM_MAX_MAC * sizeof(data->mac_addrs[0]));
+	memset(data->mac_pool_sel, 0, sizeof(data->mac_pool_sel));
+	if (priv->args.mac_given)
+		data->mac_addrs[0] = priv->args.mac;
+	else
+		ms_default_mac(priv->name, &data->mac_addrs[0]);
+	memset(&data->vlan_filter_conf, 0, sizeof(data->vlan_filter_conf));
+	priv->rss_hf = MANASIM_RSS_HF;
+	memcpy(priv->rss_key, ms_default_rss_key, sizeof(priv->rss_key));
+	ms_rss_defaults(priv, data->nb_rx_queues);
+	rte_spinlock_lock(&priv->filt_lock);
+	memset(priv->vlan_ids, 0, sizeof(priv->vlan_ids));
+	priv->nb_mc = 0;
+	rte_spinlock_unlock(&priv->filt_lock);
+	MS_LOG(INFO, "%s: reset: configuration back to the probe's (dev_reset=clear)",
+	       priv->name);
+}
+
+/*
+ * rte_eth_dev_reset: stop was done by ethdev; repairs hangs. Keeps the
+ * configuration, unless dev_reset=clear.
+ */
 static int
 ms_dev_reset(struct rte_eth_dev *dev)
 {
@@ -348,6 +441,8 @@ ms_dev_reset(struct rte_eth_dev *dev)
 	ret = manasim_ctrl_state(priv);
 	if (ret == 0)
 		ms_stop_queues(dev, priv);
+	if (ret == 0 && priv->args.reset_clears)
+		ms_config_clear(dev, priv);
 	rte_spinlock_unlock(&priv->lock);
 	return ret;
 }
@@ -467,6 +562,8 @@ static const struct eth_dev_ops ms_ops_full = {
 	.mac_addr_set = ms_mac_set,
 	.mac_addr_add = ms_mac_add,
 	.mac_addr_remove = ms_mac_remove,
+	.vlan_filter_set = ms_vlan_filter_set,
+	.set_mc_addr_list = ms_set_mc_addr_list,
 	.flow_ops_get = manasim_flow_ops_get,
 };
 
@@ -522,6 +619,7 @@ ms_priv_init(struct manasim_priv *priv, struct rte_eth_dev *eth_dev, const char 
 	priv->reg = reg;
 	priv->refcnt = 1;
 	rte_spinlock_init(&priv->lock);
+	rte_spinlock_init(&priv->filt_lock);
 	priv->state = RTE_PMD_MANASIM_ST_READY;
 	priv->link_up = 1;
 	priv->rss_hf = MANASIM_RSS_HF;
@@ -571,9 +669,12 @@ ms_create(struct rte_vdev_device *vdev, const struct manasim_args *args, struct 
 	eth_dev->data->dev_link.link_status = RTE_ETH_LINK_UP;
 	eth_dev->data->dev_link.link_speed = RTE_ETH_SPEED_NUM_100G;
 	eth_dev->data->dev_link.link_duplex = RTE_ETH_LINK_FULL_DUPLEX;
+	eth_dev->data->promiscuous = args->promisc;
 	eth_dev->dev_ops = args->full_ops ? &ms_ops_full : &ms_ops;
 	eth_dev->rx_pkt_burst = manasim_rx_burst;
 	eth_dev->tx_pkt_burst = manasim_tx_burst;
+	eth_dev->tx_pkt_prepare = manasim_tx_prepare;
+	eth_dev->rx_queue_count = manasim_rx_queue_count;
 	eth_dev->tx_descriptor_status = manasim_tx_descriptor_status;
 	rte_eth_dev_probing_finish(eth_dev);
 	manasim_port_register(priv);
@@ -599,6 +700,8 @@ ms_attach_secondary(struct rte_vdev_device *vdev)
 	eth_dev->device = &vdev->device;
 	eth_dev->rx_pkt_burst = manasim_rx_burst;
 	eth_dev->tx_pkt_burst = manasim_tx_burst;
+	eth_dev->tx_pkt_prepare = manasim_tx_prepare;
+	eth_dev->rx_queue_count = manasim_rx_queue_count;
 	eth_dev->tx_descriptor_status = manasim_tx_descriptor_status;
 	rte_eth_dev_probing_finish(eth_dev);
 	return 0;
@@ -655,4 +758,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_manasim,
 	"reset_at_ms=<ms> reset_every_ms=<ms> reset_ms=<ms> count=<n> "
 	"outcome=success|failed|nested|rmv|txhang|lsc return_ms=<ms|-1> "
 	"hang_queue=<q|-1> hang_kind=refuse|nocomplete|slow hang_scope=queue|device "
-	"monitor=0|1 wire=<name> mac=<xx:xx:xx:xx:xx:xx> full_ops=0|1 rx_source=0|1");
+	"monitor=0|1 wire=<name> mac=<xx:xx:xx:xx:xx:xx> full_ops=0|1 rx_source=0|1 "
+	"promisc=0|1 dev_reset=keep|clear");

@@ -8,6 +8,7 @@
  * seen through the per-queue burst-state word, exactly as MANA does it.
  */
 
+#include <rte_errno.h>
 #include <rte_mbuf.h>
 #include <rte_pause.h>
 
@@ -142,6 +143,37 @@ manasim_rx_burst(void *qp, struct rte_mbuf **pkts, uint16_t n)
 	nb = ms_rx(q, pkts, n);
 	ms_leave(&q->state);
 	return nb;
+}
+
+/* Wire mode: what the host has delivered and RX has not taken yet. */
+uint32_t
+manasim_rx_queue_count(void *qp)
+{
+	const struct manasim_rxq *q = qp;
+
+	return q->ring != NULL ? rte_ring_count(q->ring) : 0;
+}
+
+/*
+ * The NIC's TX checks: a frame longer than the MTU allows is refused
+ * (rte_errno EINVAL), as a PMD whose hardware cannot segment it would.
+ */
+uint16_t
+manasim_tx_prepare(void *qp, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct manasim_txq *q = qp;
+	uint32_t max = (uint32_t)rte_eth_devices[q->priv->port_id].data->mtu +
+		       RTE_ETHER_HDR_LEN;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		if (pkts[i]->pkt_len > max) {
+			rte_errno = EINVAL;
+			break;
+		}
+	}
+	MANAFO_COUNTER_ADD(q->prepared, i);
+	return i;
 }
 
 static uint16_t

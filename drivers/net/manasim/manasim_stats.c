@@ -203,9 +203,11 @@ manasim_info_read(const struct manasim_priv *priv, struct rte_pmd_manasim_info *
 	info->started = __atomic_load_n(&priv->started, __ATOMIC_ACQUIRE);
 	info->link_up = __atomic_load_n(&priv->link_up, __ATOMIC_ACQUIRE) != 0;
 	info->event_busy = __atomic_load_n(&priv->ev_state, __ATOMIC_ACQUIRE) != MS_EV_IDLE;
-	for (q = 0; q < MANASIM_MAX_QUEUES; q++)
+	for (q = 0; q < MANASIM_MAX_QUEUES; q++) {
 		if (__atomic_load_n(&priv->txq[q].hang, __ATOMIC_ACQUIRE) != 0)
 			info->tx_hung_mask |= RTE_BIT32(q);
+		info->tx_prepared += __atomic_load_n(&priv->txq[q].prepared, __ATOMIC_RELAXED);
+	}
 	info->nb_rx_queues = __atomic_load_n(&priv->nb_rxq, __ATOMIC_RELAXED);
 	info->nb_tx_queues = __atomic_load_n(&priv->nb_txq, __ATOMIC_RELAXED);
 	info->sched_fired = manasim_reg_fired(priv->reg);
@@ -281,6 +283,19 @@ rte_pmd_manasim_info_get(uint16_t port_id, struct rte_pmd_manasim_info *info)
 		manasim_info_read(priv, info);
 	manasim_put(priv);
 	return info == NULL ? -EINVAL : 0;
+}
+
+int
+rte_pmd_manasim_filters_get(uint16_t port_id, struct rte_pmd_manasim_filters *f)
+{
+	struct manasim_priv *priv = manasim_port_get(port_id);
+
+	if (priv == NULL)
+		return -ENODEV;
+	if (f != NULL)
+		manasim_filters_read(priv, f);
+	manasim_put(priv);
+	return f == NULL ? -EINVAL : 0;
 }
 
 const char *

@@ -26,6 +26,8 @@
 
 #include <stdint.h>
 
+#include <rte_ether.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -143,6 +145,23 @@ struct rte_pmd_manasim_info {
 	uint16_t nb_tx_queues;
 	uint32_t sched_fired;  /**< Scheduled (devargs) events fired for this name. */
 	uint32_t nb_flows;     /**< rte_flow rules held (full_ops=1). */
+	uint64_t tx_prepared;  /**< Packets passed by tx_prepare, all queues. */
+};
+
+/** Most multicast addresses a port holds (full_ops=1). */
+#define RTE_PMD_MANASIM_MAX_MC 32
+
+/**
+ * Receive filters of a port (full_ops=1) that ethdev cannot read back: the
+ * VLAN filter table (rte_eth_dev_vlan_filter) and the multicast list
+ * (rte_eth_dev_set_mc_addr_list). A service reset keeps them; with
+ * dev_reset=clear, rte_eth_dev_reset() empties them.
+ */
+struct rte_pmd_manasim_filters {
+	/** Bit (v % 64) of word (v / 64) set: VLAN v is accepted. */
+	uint64_t vlan_ids[64];
+	uint32_t nb_mc_addrs;
+	struct rte_ether_addr mc_addrs[RTE_PMD_MANASIM_MAX_MC];
 };
 
 /**
@@ -186,6 +205,9 @@ int rte_pmd_manasim_counters_get(uint16_t port_id, struct rte_pmd_manasim_counte
 
 /** @return 0, -ENODEV, -EINVAL (NULL). */
 int rte_pmd_manasim_info_get(uint16_t port_id, struct rte_pmd_manasim_info *info);
+
+/** @return 0, -ENODEV, -EINVAL (NULL). */
+int rte_pmd_manasim_filters_get(uint16_t port_id, struct rte_pmd_manasim_filters *f);
 
 /** @return a static name of a state ("ready", "resetting", ...). */
 const char *rte_pmd_manasim_state_name(enum rte_pmd_manasim_state st);

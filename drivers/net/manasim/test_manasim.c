@@ -27,6 +27,7 @@
 #include <rte_bus_vdev.h>
 #include <rte_dev.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_flow.h>
 #include <rte_malloc.h>
@@ -311,6 +312,7 @@ learn_intr_thread(void)
 /* ---- Ports -------------------------------------------------------------- */
 
 static bool port_rss; /* configure the next ports with RSS */
+static uint64_t port_rx_offloads; /* and with these RX offloads */
 
 static uint16_t
 port_make(const char *name, const char *args, uint16_t nq, bool start)
@@ -326,6 +328,7 @@ port_make(const char *name, const char *args, uint16_t nq, bool start)
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IPV4;
 	}
+	conf.rxmode.offloads = port_rx_offloads;
 	CHECK(rte_eth_dev_configure(port, nq, nq, &conf) == 0, "configure %u queues", nq);
 	for (q = 0; q < nq; q++) {
 		CHECK(rte_eth_rx_queue_setup(port, q, NB_DESC, SOCKET_ID_ANY, NULL, mp) == 0 &&
@@ -986,6 +989,129 @@ test_ops(void)
 	port_drop("net_manasim_full");
 }
 
+/* Frames on the wire's RX ring, as the host would deliver them. */
+static unsigned int
+wire_deliver(const char *ring, unsigned int n)
+{
+	struct rte_mbuf *m[16];
+	struct rte_ring *r = rte_ring_lookup(ring);
+	unsigned int done;
+
+	if (r == NULL || n > RTE_DIM(m) || rte_pktmbuf_alloc_bulk(mp, m, n) != 0)
+		return 0;
+	done = rte_ring_enqueue_burst(r, (void **)m, n, NULL);
+	rte_pktmbuf_free_bulk(m + done, n - done);
+	return done;
+}
+
+/* tx_prepare of 3 frames, the last one longer than the MTU allows. */
+static void
+check_tx_prepare(uint16_t port)
+{
+	struct rte_pmd_manasim_info info;
+	struct rte_mbuf *m[3];
+	uint16_t n;
+	int i;
+
+	CHECK(rte_pktmbuf_alloc_bulk(mp, m, 3) == 0, "3 mbufs for tx_prepare");
+	for (i = 0; i < 3; i++)
+		rte_pktmbuf_append(m[i], i == 2 ? 1600 : 60);
+	rte_errno = 0;
+	n = rte_eth_tx_prepare(port, 0, m, 3);
+	CHECK(n == 2 && rte_errno == EINVAL, "tx_prepare passes 2 of 3, refuses the 1600-byte "
+	      "frame with EINVAL (%u, %d)", n, rte_errno);
+	CHECK(rte_pmd_manasim_info_get(port, &info) == 0 && info.tx_prepared == 2,
+	      "tx_prepared counts 2 (%" PRIu64 ")", info.tx_prepared);
+	rte_pktmbuf_free_bulk(m, 3);
+}
+
+static void
+check_filters(uint16_t port, uint16_t vid, uint32_t nb_mc, const char *when)
+{
+	struct rte_pmd_manasim_filters f;
+	unsigned int w, nb_vlans = 0;
+
+	CHECK(rte_pmd_manasim_filters_get(port, &f) == 0, "filters read %s", when);
+	for (w = 0; w < RTE_DIM(f.vlan_ids); w++)
+		nb_vlans += __builtin_popcountll(f.vlan_ids[w]);
+	CHECK(nb_vlans == (vid ? 1u : 0u) &&
+	      (vid == 0 || (f.vlan_ids[vid / 64] >> (vid % 64)) & 1),
+	      "%s: VLAN filter table holds %s (%u entries)", when,
+	      vid ? "VLAN 200 only" : "nothing", nb_vlans);
+	CHECK(f.nb_mc_addrs == nb_mc && (nb_mc == 0 || f.mc_addrs[1].addr_bytes[5] == 0x02),
+	      "%s: multicast list of %u (%u)", when, nb_mc, f.nb_mc_addrs);
+}
+
+/* Probe-time configuration changed, then brought back by dev_reset=clear. */
+static void
+change_then_reset(uint16_t port, const uint8_t *key0)
+{
+	struct rte_ether_addr a = { .addr_bytes = { 0x02, 0, 0, 0, 0, 0x43 } }, ma[8];
+	uint8_t key[40], got[40];
+	struct rte_eth_rss_conf rss = { .rss_key = key, .rss_key_len = 40,
+					.rss_hf = RTE_ETH_RSS_IPV4 };
+	uint16_t mtu = 0;
+	int i, n, nb = 0;
+
+	memset(key, 0x5a, sizeof(key));
+	CHECK(rte_eth_dev_set_mtu(port, 1400) == 0 && rte_eth_allmulticast_enable(port) == 0 &&
+	      rte_eth_promiscuous_disable(port) == 0 &&
+	      rte_eth_dev_mac_addr_add(port, &a, 0) == 0 &&
+	      rte_eth_dev_rss_hash_update(port, &rss) == 0,
+	      "MTU 1400, allmulti on, promisc off, a second MAC, an RSS key");
+	CHECK(rte_eth_dev_reset(port) == 0, "rte_eth_dev_reset with dev_reset=clear");
+	rte_eth_dev_get_mtu(port, &mtu);
+	/* Every slot, the unused ones zero. */
+	n = rte_eth_macaddrs_get(port, ma, RTE_DIM(ma));
+	for (i = 0; i < n; i++)
+		nb += !rte_is_zero_ether_addr(&ma[i]);
+	CHECK(mtu == RTE_ETHER_MTU && rte_eth_promiscuous_get(port) == 1 &&
+	      rte_eth_allmulticast_get(port) == 0 && nb == 1,
+	      "after the reset: MTU %u, promisc %d, allmulti %d, %d MAC(s): as at the probe", mtu,
+	      rte_eth_promiscuous_get(port), rte_eth_allmulticast_get(port), nb);
+	rss.rss_key = got;
+	CHECK(rte_eth_dev_rss_hash_conf_get(port, &rss) == 0 && memcmp(got, key0, 40) == 0,
+	      "after the reset: the default RSS key again");
+	check_filters(port, 0, 0, "after rte_eth_dev_reset");
+}
+
+static void
+test_filters(void)
+{
+	const int seq[] = { RTE_ETH_EVENT_ERR_RECOVERING, RTE_ETH_EVENT_NEW,
+			    RTE_ETH_EVENT_RECOVERY_SUCCESS };
+	struct rte_ether_addr mc[2] = { { .addr_bytes = { 0x01, 0, 0x5e, 0, 0, 0x01 } },
+					{ .addr_bytes = { 0x01, 0, 0x5e, 0, 0, 0x02 } } };
+	uint8_t key0[40];
+	struct rte_eth_rss_conf rss = { .rss_key = key0, .rss_key_len = 40 };
+	uint16_t port;
+
+	printf("# full_ops=1: VLAN filter, multicast list, promisc=1, dev_reset=clear\n");
+	port_rx_offloads = RTE_ETH_RX_OFFLOAD_VLAN_FILTER;
+	port_rss = true;
+	port = port_make("net_manasim_flt", "full_ops=1,promisc=1,dev_reset=clear,wire=msflt", 1,
+			 true);
+	port_rx_offloads = 0;
+	port_rss = false;
+	CHECK(rte_eth_promiscuous_get(port) == 1, "promisc=1: promiscuous from the probe");
+	CHECK(rte_eth_dev_rss_hash_conf_get(port, &rss) == 0, "default RSS key read");
+	CHECK(rte_eth_dev_vlan_filter(port, 100, 1) == 0 &&
+	      rte_eth_dev_vlan_filter(port, 200, 1) == 0 &&
+	      rte_eth_dev_vlan_filter(port, 100, 0) == 0, "VLAN 100 on, 200 on, 100 off");
+	CHECK(rte_eth_dev_set_mc_addr_list(port, mc, 2) == 0, "multicast list of 2 set");
+	check_filters(port, 200, 2, "after the changes");
+	CHECK(wire_deliver("msflt_rx_0", 5) == 5 && rte_eth_rx_queue_count(port, 0) == 5,
+	      "rx_queue_count: the 5 frames waiting on the wire");
+	CHECK(rx_n(port, 0) == 5 && rte_eth_rx_queue_count(port, 0) == 0,
+	      "rx_queue_count 0 once received");
+	check_tx_prepare(port);
+	inject(port, RTE_PMD_MANASIM_RESET_SUCCESS, 50);
+	expect_seq("filters", seq, 3, 20);
+	check_filters(port, 200, 2, "after a service reset");
+	change_then_reset(port, key0);
+	port_drop("net_manasim_flt");
+}
+
 static void
 test_api_errors(void)
 {
@@ -1076,6 +1202,7 @@ main(int argc, char **argv)
 	test_lsc();
 	test_stop_during_reset();
 	test_ring_loss();
+	test_filters();
 	/* Warmed up; from here every port is gone at the end (no wire rings). */
 	heap0 = heap_blocks();
 	test_close_in_callbacks();

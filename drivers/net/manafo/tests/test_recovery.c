@@ -11,6 +11,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include <rte_bus_vdev.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
@@ -41,6 +43,8 @@ struct env {
 	char sywire[16];
 	uint16_t port;
 	uint16_t nbq;
+	uint64_t rx_offloads;	/* in the port's configuration */
+	uint64_t rss_hf;	/* not 0: RSS mode with these hash types */
 };
 
 static struct rte_pmd_manafo_state
@@ -112,6 +116,11 @@ env_start(struct env *e)
 	memset(&conf, 0, sizeof(conf));
 	conf.intr_conf.lsc = 1;
 	conf.intr_conf.rmv = 1;
+	conf.rxmode.offloads = e->rx_offloads;
+	if (e->rss_hf != 0) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = e->rss_hf;
+	}
 	if (rte_eth_dev_configure(e->port, e->nbq, e->nbq, &conf) != 0)
 		return -1;
 	for (q = 0; q < e->nbq; q++)
@@ -121,13 +130,16 @@ env_start(struct env *e)
 	return rte_eth_dev_start(e->port);
 }
 
+/* The port configured with rx_offloads and, if rss_hf is not 0, RSS. */
 static int
-env_create(struct env *e, const char *tag, const char *vf_extra, const char *sy_extra,
-	   const char *extra, uint16_t nbq)
+env_create_conf(struct env *e, const char *tag, const char *vf_extra, const char *sy_extra,
+		const char *extra, uint16_t nbq, uint64_t rx_offloads, uint64_t rss_hf)
 {
 	char args[512];
 
 	memset(e, 0, sizeof(*e));
+	e->rx_offloads = rx_offloads;
+	e->rss_hf = rss_hf;
 	snprintf(e->name, sizeof(e->name), "net_manafo_%s", tag);
 	snprintf(e->vfname, sizeof(e->vfname), "net_manasim_v%s", tag);
 	snprintf(e->syname, sizeof(e->syname), "net_manasim_s%s", tag);
@@ -148,6 +160,13 @@ env_create(struct env *e, const char *tag, const char *vf_extra, const char *sy_
 		return -1;
 	}
 	return 0;
+}
+
+static int
+env_create(struct env *e, const char *tag, const char *vf_extra, const char *sy_extra,
+	   const char *extra, uint16_t nbq)
+{
+	return env_create_conf(e, tag, vf_extra, sy_extra, extra, nbq, 0, 0);
 }
 
 static void
@@ -421,7 +440,8 @@ test_intr_reset(void)
 	uint16_t vf, mtu = 0;
 
 	printf("-- INTR_RESET (passive error handling)\n");
-	if (env_create(&e, "ir", "", "", "", 1) < 0)
+	/* The VF's reset loses its MTU, as most PMDs' do: the replay restores it. */
+	if (env_create(&e, "ir", "dev_reset=clear", "", "", 1) < 0)
 		return;
 	CHECK(rte_eth_dev_set_mtu(e.port, 1400) == 0, "MTU 1400 set on the port");
 	vf = vf_port(&e);
@@ -663,6 +683,440 @@ test_odd_orders(void)
 	}
 }
 
+/*
+ * Replay completeness (design.md §6): the configuration the application
+ * made on the port, read back from the VF that carries it after an event.
+ * Both manasims have full_ops=1 (a VF with promisc, MAC, VLAN and
+ * multicast ops) and come up promiscuous, so that "off" is a change; the
+ * VF's rte_eth_dev_reset() loses its configuration (dev_reset=clear).
+ */
+#define REPLAY_VF "full_ops=1,promisc=1,dev_reset=clear"
+#define REPLAY_SY "full_ops=1,promisc=1"
+#define REPLAY_HF (RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_IPV6)
+#define CFG_KEY_LEN 40		/* manasim's RSS key */
+#define CFG_RETA 64		/* manasim's RETA */
+#define CFG_MAX_MACS 16
+
+struct port_cfg {
+	const char *name;
+	uint16_t mtu;
+	int promisc;
+	int allmulti;
+	struct rte_ether_addr mac;	/* the main address */
+	struct rte_ether_addr extra;	/* rte_eth_dev_mac_addr_add() */
+	uint32_t nb_mc;
+	struct rte_ether_addr mc[2];
+	uint16_t vlan;
+	uint64_t rss_hf;
+	uint8_t key_seed;		/* key[i] = seed + 7 * i */
+	uint16_t reta_div;		/* reta[i] = (i / div) % 2 */
+};
+
+static const struct port_cfg cfg_a = {
+	.name = "A", .mtu = 1400, .promisc = 0, .allmulti = 1,
+	.mac = { { 0x02, 0, 0, 0, 0x0a, 0x01 } }, .extra = { { 0x02, 0, 0, 0, 0x0a, 0x02 } },
+	.nb_mc = 2, .mc = { { { 0x01, 0, 0x5e, 0, 0, 0x0a } }, { { 0x01, 0, 0x5e, 0, 0, 0x0b } } },
+	.vlan = 100, .rss_hf = RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_TCP,
+	.key_seed = 1, .reta_div = 2,
+};
+
+/* Every item of A changed; A's extra MAC, VLAN and multicast list removed. */
+static const struct port_cfg cfg_b = {
+	.name = "B", .mtu = 1280, .promisc = 1, .allmulti = 0,
+	.mac = { { 0x02, 0, 0, 0, 0x0b, 0x01 } }, .extra = { { 0x02, 0, 0, 0, 0x0b, 0x02 } },
+	.nb_mc = 0, .vlan = 300, .rss_hf = RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_NONFRAG_IPV6_UDP,
+	.key_seed = 5, .reta_div = 3,
+};
+
+static void
+cfg_key(const struct port_cfg *c, uint8_t *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < CFG_KEY_LEN; i++)
+		key[i] = (uint8_t)(c->key_seed + 7 * i);
+}
+
+static uint16_t
+cfg_reta(const struct port_cfg *c, unsigned int i)
+{
+	return (i / c->reta_div) % 2;
+}
+
+#define TRY(call) do { \
+	int ret_ = (call); \
+	if (ret_ != 0) { \
+		printf("     %s returned %d\n", #call, ret_); \
+		return ret_; \
+	} \
+} while (0)
+
+static void
+reta_mask_all(struct rte_eth_rss_reta_entry64 *reta)
+{
+	unsigned int i;
+
+	memset(reta, 0, sizeof(*reta) * CFG_RETA / RTE_ETH_RETA_GROUP_SIZE);
+	for (i = 0; i < CFG_RETA; i++)
+		reta[i / RTE_ETH_RETA_GROUP_SIZE].mask |= RTE_BIT64(i % RTE_ETH_RETA_GROUP_SIZE);
+}
+
+static int
+cfg_apply_rss(uint16_t port, const struct port_cfg *c)
+{
+	struct rte_eth_rss_reta_entry64 reta[CFG_RETA / RTE_ETH_RETA_GROUP_SIZE];
+	uint8_t key[CFG_KEY_LEN];
+	struct rte_eth_rss_conf rss = {
+		.rss_key = key, .rss_key_len = CFG_KEY_LEN, .rss_hf = c->rss_hf,
+	};
+	unsigned int i;
+
+	cfg_key(c, key);
+	TRY(rte_eth_dev_rss_hash_update(port, &rss));
+	reta_mask_all(reta);
+	for (i = 0; i < CFG_RETA; i++)
+		reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE] =
+			cfg_reta(c, i);
+	TRY(rte_eth_dev_rss_reta_update(port, reta, CFG_RETA));
+	return 0;
+}
+
+/* c on the port, through ethdev; old: the configuration c replaces. */
+static int
+cfg_apply(uint16_t port, const struct port_cfg *c, const struct port_cfg *old)
+{
+	struct port_cfg v = *c;		/* ethdev takes non-const addresses */
+
+	if (old != NULL) {
+		struct port_cfg o = *old;
+
+		TRY(rte_eth_dev_mac_addr_remove(port, &o.extra));
+		TRY(rte_eth_dev_vlan_filter(port, o.vlan, 0));
+	}
+	TRY(rte_eth_dev_set_mtu(port, v.mtu));
+	/* On first, so that off is a change the sub-devices get. */
+	TRY(rte_eth_promiscuous_enable(port));
+	if (!v.promisc)
+		TRY(rte_eth_promiscuous_disable(port));
+	TRY(v.allmulti ? rte_eth_allmulticast_enable(port) : rte_eth_allmulticast_disable(port));
+	TRY(rte_eth_dev_default_mac_addr_set(port, &v.mac));
+	TRY(rte_eth_dev_mac_addr_add(port, &v.extra, 0));
+	TRY(rte_eth_dev_set_mc_addr_list(port, v.nb_mc ? v.mc : NULL, v.nb_mc));
+	TRY(rte_eth_dev_vlan_filter(port, v.vlan, 1));
+	return cfg_apply_rss(port, c);
+}
+
+static void
+cfg_check_modes(uint16_t port, const struct port_cfg *c, const char *who)
+{
+	int promisc = rte_eth_promiscuous_get(port), allmulti = rte_eth_allmulticast_get(port);
+	uint16_t mtu = 0;
+
+	rte_eth_dev_get_mtu(port, &mtu);
+	CHECK(mtu == c->mtu, "%s: MTU %u as in %s (%u)", who, c->mtu, c->name, mtu);
+	CHECK(promisc == c->promisc, "%s: promiscuous %s as in %s (%d)", who,
+	      c->promisc ? "on" : "off", c->name, promisc);
+	CHECK(allmulti == c->allmulti, "%s: all-multicast %s as in %s (%d)", who,
+	      c->allmulti ? "on" : "off", c->name, allmulti);
+}
+
+/* The MAC list holds addr (in use, any slot): 1 or 0. */
+static int
+mac_has(uint16_t port, const struct rte_ether_addr *addr, int *in_use)
+{
+	struct rte_ether_addr ma[CFG_MAX_MACS];
+	int i, n = rte_eth_macaddrs_get(port, ma, RTE_DIM(ma)), found = 0;
+
+	*in_use = 0;
+	for (i = 0; i < n; i++) {
+		*in_use += !rte_is_zero_ether_addr(&ma[i]);
+		found |= rte_is_same_ether_addr(&ma[i], addr);
+	}
+	return found;
+}
+
+static void
+cfg_check_macs(uint16_t port, const struct port_cfg *c, const char *who)
+{
+	char buf[RTE_ETHER_ADDR_FMT_SIZE];
+	struct rte_ether_addr main_mac;
+	int in_use, extra = mac_has(port, &c->extra, &in_use);
+
+	memset(&main_mac, 0, sizeof(main_mac));
+	rte_eth_macaddr_get(port, &main_mac);
+	rte_ether_format_addr(buf, sizeof(buf), &c->mac);
+	CHECK(rte_is_same_ether_addr(&main_mac, &c->mac), "%s: main MAC %s as in %s", who, buf,
+	      c->name);
+	CHECK(extra && in_use == 2, "%s: MAC list is the main and %s's extra address, no other "
+	      "(%d in use)", who, c->name, in_use);
+}
+
+static void
+cfg_check_filters(uint16_t port, const struct port_cfg *c, const char *who)
+{
+	struct rte_pmd_manasim_filters f;
+	unsigned int w, nb_vlans = 0;
+	int ret;
+
+	memset(&f, 0, sizeof(f));
+	ret = rte_pmd_manasim_filters_get(port, &f);
+	for (w = 0; w < RTE_DIM(f.vlan_ids); w++)
+		nb_vlans += __builtin_popcountll(f.vlan_ids[w]);
+	CHECK(ret == 0 && nb_vlans == 1 && (f.vlan_ids[c->vlan / 64] & RTE_BIT64(c->vlan % 64)),
+	      "%s: VLAN filter table is {%u} as in %s (%u entries)", who, c->vlan, c->name,
+	      nb_vlans);
+	CHECK(ret == 0 && f.nb_mc_addrs == c->nb_mc &&
+	      memcmp(f.mc_addrs, c->mc, c->nb_mc * sizeof(c->mc[0])) == 0,
+	      "%s: multicast list of %u as in %s (%u)", who, c->nb_mc, c->name, f.nb_mc_addrs);
+}
+
+static void
+cfg_check_rss(uint16_t port, const struct port_cfg *c, const char *who)
+{
+	struct rte_eth_rss_reta_entry64 reta[CFG_RETA / RTE_ETH_RETA_GROUP_SIZE];
+	uint8_t want[CFG_KEY_LEN], got[CFG_KEY_LEN];
+	struct rte_eth_rss_conf rss = { .rss_key = got, .rss_key_len = CFG_KEY_LEN };
+	unsigned int i, bad = 0;
+	int ret;
+
+	cfg_key(c, want);
+	memset(got, 0, sizeof(got));
+	ret = rte_eth_dev_rss_hash_conf_get(port, &rss);
+	CHECK(ret == 0 && memcmp(got, want, sizeof(want)) == 0, "%s: RSS key as in %s", who,
+	      c->name);
+	CHECK(ret == 0 && rss.rss_hf == c->rss_hf, "%s: RSS hash types 0x%" PRIx64 " as in %s "
+	      "(0x%" PRIx64 ")", who, c->rss_hf, c->name, rss.rss_hf);
+	reta_mask_all(reta);
+	ret = rte_eth_dev_rss_reta_query(port, reta, CFG_RETA);
+	for (i = 0; i < CFG_RETA; i++)
+		bad += reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE] !=
+		       cfg_reta(c, i);
+	CHECK(ret == 0 && bad == 0, "%s: RETA as in %s (%u of %u entries differ)", who, c->name,
+	      bad, CFG_RETA);
+}
+
+/* Everything of c, read back from a port through ethdev and manasim's API. */
+static void
+cfg_check(uint16_t port, const struct port_cfg *c, const char *event)
+{
+	char who[96];
+
+	snprintf(who, sizeof(who), "%s: VF port %u", event, port);
+	cfg_check_modes(port, c, who);
+	cfg_check_macs(port, c, who);
+	cfg_check_filters(port, c, who);
+	cfg_check_rss(port, c, who);
+}
+
+static int
+replay_env(struct env *e, const char *tag)
+{
+	if (env_create_conf(e, tag, REPLAY_VF, REPLAY_SY, "", 2, RTE_ETH_RX_OFFLOAD_VLAN_FILTER,
+			    REPLAY_HF) < 0)
+		return -1;
+	CHECK(cfg_apply(e->port, &cfg_a, NULL) == 0, "configuration A set on the manafo port: MTU, "
+	      "promiscuous off, all-multicast on, main MAC, extra MAC, multicast list, VLAN, "
+	      "RSS key and hash types, RETA");
+	return 0;
+}
+
+static void
+test_replay_removal(void)
+{
+	struct env e;
+
+	printf("-- replay: the whole configuration onto a VF back from a removal\n");
+	if (replay_env(&e, "rpr") < 0)
+		return;
+	cfg_check(vf_port(&e), &cfg_a, "before");
+	CHECK(inject(vf_port(&e), RTE_PMD_MANASIM_REMOVE, 50, 200, 0) == 0, "removal injected");
+	CHECK(wait_for(&e, vf_in, RTE_PMD_MANAFO_SUB_ABSENT, 3000), "VF detached");
+	CHECK(wait_for(&e, returns_reach, 1, 5000), "VF returned (a new probe), TX back on it");
+	cfg_check(vf_port(&e), &cfg_a, "removal and return");
+	env_destroy(&e);
+}
+
+static int
+failbacks_reach(const struct env *e, uint64_t n)
+{
+	struct rte_pmd_manafo_state st = state(e);
+
+	return st.failbacks >= n && st.tx_path == RTE_PMD_MANAFO_PATH_VF;
+}
+
+static void
+test_replay_intr_reset(void)
+{
+	struct env e;
+	uint16_t vf;
+
+	printf("-- replay: the whole configuration onto a VF whose reset (INTR_RESET) lost it\n");
+	if (replay_env(&e, "rpi") < 0)
+		return;
+	vf = vf_port(&e);
+	fake_event(vf, RTE_ETH_EVENT_INTR_RESET);
+	CHECK(wait_for(&e, failbacks_reach, 1, 3000) && vf_port(&e) == vf,
+	      "INTR_RESET: VF %u reset, replayed, TX back on it", vf);
+	cfg_check(vf, &cfg_a, "INTR_RESET");
+	env_destroy(&e);
+}
+
+/*
+ * A MANA recovery keeps the configuration (flow rules aside); what the
+ * application changes while it runs reaches the VF only by the replay
+ * after RECOVERY_SUCCESS: removals included.
+ */
+static void
+test_replay_recovery(void)
+{
+	struct env e;
+	uint16_t vf;
+	int ret, resetting;
+
+	printf("-- replay: changes made during a service reset, onto the VF after it\n");
+	if (replay_env(&e, "rpc") < 0)
+		return;
+	vf = vf_port(&e);
+	CHECK(inject(vf, RTE_PMD_MANASIM_RESET_SUCCESS, 500, 0, 0) == 0, "reset injected (500 ms)");
+	CHECK(wait_for(&e, vf_recovering, 0, 1000), "VF recovering");
+	ret = cfg_apply(e.port, &cfg_b, &cfg_a);
+	resetting = rte_pmd_manasim_is_resetting(vf);
+	CHECK(ret == 0 && resetting == 1, "configuration B set on the manafo port while the VF "
+	      "resets (A's extra MAC and VLAN removed, multicast list emptied) (%d, %d)", ret,
+	      resetting);
+	CHECK(wait_for(&e, failbacks_reach, 1, 3000), "RECOVERY_SUCCESS: replayed, TX back on it");
+	cfg_check(vf, &cfg_b, "changes during a reset");
+	env_destroy(&e);
+}
+
+/* Bit vid of a port's VLAN filter table (manasim keeps it): 1, 0, -1 on error. */
+static int
+vlan_on(uint16_t port, uint16_t vid)
+{
+	struct rte_pmd_manasim_filters f;
+
+	if (rte_pmd_manasim_filters_get(port, &f) != 0)
+		return -1;
+	return (f.vlan_ids[vid / 64] >> (vid % 64)) & 1;
+}
+
+static void
+check_mac_remove(const struct env *e, uint16_t vf, uint16_t sy)
+{
+	struct rte_ether_addr x = { { 0x02, 0, 0, 0, 0x0c, 0x01 } };
+	int u, on_port, on_vf, on_sy;
+
+	CHECK(rte_eth_dev_mac_addr_add(e->port, &x, 0) == 0 && mac_has(vf, &x, &u) &&
+	      mac_has(sy, &x, &u), "MAC 02:00:00:00:0c:01 added: in both sub-devices' lists");
+	CHECK(rte_eth_dev_mac_addr_remove(e->port, &x) == 0, "MAC 02:00:00:00:0c:01 removed");
+	on_port = mac_has(e->port, &x, &u);
+	on_vf = mac_has(vf, &x, &u);
+	on_sy = mac_has(sy, &x, &u);
+	CHECK(!on_port && !on_vf && !on_sy, "MAC remove: gone from the port and both sub-devices "
+	      "(%d %d %d)", on_port, on_vf, on_sy);
+}
+
+static void
+test_ops_reach_subs(void)
+{
+	struct env e;
+	uint16_t vf, sy;
+
+	printf("-- VLAN filter, RSS hash and RETA, MAC remove: on both sub-devices\n");
+	if (env_create_conf(&e, "ops", REPLAY_VF, REPLAY_SY, "", 2,
+			    RTE_ETH_RX_OFFLOAD_VLAN_FILTER, REPLAY_HF) < 0)
+		return;
+	vf = vf_port(&e);
+	sy = state(&e).synth.port_id;
+	CHECK(rte_eth_dev_vlan_filter(e.port, 42, 1) == 0 && vlan_on(vf, 42) == 1 &&
+	      vlan_on(sy, 42) == 1, "VLAN 42 set: in the VF's and the synthetic path's tables");
+	CHECK(rte_eth_dev_vlan_filter(e.port, 42, 0) == 0 && vlan_on(vf, 42) == 0 &&
+	      vlan_on(sy, 42) == 0, "VLAN 42 cleared: in neither table");
+	CHECK(cfg_apply_rss(e.port, &cfg_a) == 0,
+	      "RSS key, hash types and RETA updated on the port");
+	cfg_check_rss(e.port, &cfg_a, "the manafo port");
+	cfg_check_rss(vf, &cfg_a, "the VF");
+	cfg_check_rss(sy, &cfg_a, "the synthetic path");
+	check_mac_remove(&e, vf, sy);
+	env_destroy(&e);
+}
+
+static uint64_t
+tx_prepared(uint16_t port)
+{
+	struct rte_pmd_manasim_info info;
+
+	memset(&info, 0, sizeof(info));
+	rte_pmd_manasim_info_get(port, &info);
+	return info.tx_prepared;
+}
+
+/* tx_prepare of n frames on queue 0, the last one 1600 bytes if big. */
+static uint16_t
+prepare(const struct env *e, unsigned int n, int big)
+{
+	struct rte_mbuf *pkts[4];
+	unsigned int i;
+	uint16_t ret;
+
+	if (n > RTE_DIM(pkts) || rte_pktmbuf_alloc_bulk(mp, pkts, n) != 0)
+		return UINT16_MAX;
+	for (i = 0; i < n; i++)
+		rte_pktmbuf_append(pkts[i], big && i == n - 1 ? 1600 : 64);
+	rte_errno = 0;
+	ret = rte_eth_tx_prepare(e->port, 0, pkts, (uint16_t)n);
+	rte_pktmbuf_free_bulk(pkts, n);
+	return ret;
+}
+
+static void
+check_tx_prepare(const struct env *e, uint16_t vf, uint16_t sy)
+{
+	uint64_t v0 = tx_prepared(vf), s0 = tx_prepared(sy);
+	uint16_t n = prepare(e, 3, 1);
+	int err = rte_errno;
+
+	CHECK(n == 2 && err == EINVAL && tx_prepared(vf) - v0 == 2 && tx_prepared(sy) == s0,
+	      "tx_prepare on the VF: 2 of 3 passed, the 1600-byte frame refused by the VF "
+	      "(%u, errno %d), the synthetic path not asked", n, err);
+	CHECK(rte_pmd_manafo_failover(e->port) == 0 && tx_on(e, RTE_PMD_MANAFO_PATH_SYNTH),
+	      "forced failover: TX on the synthetic path");
+	v0 = tx_prepared(vf);
+	n = prepare(e, 2, 0);
+	CHECK(n == 2 && tx_prepared(sy) - s0 == 2 && tx_prepared(vf) == v0,
+	      "tx_prepare follows TX: the synthetic path prepared 2, the VF none (%u)", n);
+	rte_pmd_manafo_failback(e->port);
+}
+
+static void
+test_queue_ops(void)
+{
+	struct rte_eth_rxq_info ri;
+	struct rte_eth_txq_info ti;
+	struct env e;
+	int count;
+
+	printf("-- queue info, rx_queue_count, tx_prepare through the port\n");
+	if (env_create(&e, "qops", "", "", "", 2) < 0)
+		return;
+	memset(&ri, 0, sizeof(ri));
+	memset(&ti, 0, sizeof(ti));
+	CHECK(rte_eth_rx_queue_info_get(e.port, 1, &ri) == 0 && ri.mp == mp && ri.nb_desc == 512 &&
+	      ri.queue_state == RTE_ETH_QUEUE_STATE_STARTED,
+	      "rx queue 1 info: the pool, 512 descriptors, started (%u)", ri.nb_desc);
+	CHECK(rte_eth_tx_queue_info_get(e.port, 1, &ti) == 0 && ti.nb_desc == 512,
+	      "tx queue 1 info: 512 descriptors (%u)", ti.nb_desc);
+	deliver(e.vfwire, 0, 5);
+	deliver(e.sywire, 0, 3);
+	count = rte_eth_rx_queue_count(e.port, 0);
+	CHECK(count == 8, "rx_queue_count: 5 waiting on the VF + 3 on the synthetic path (%d)",
+	      count);
+	CHECK(receive(&e, 0) == 8 && rte_eth_rx_queue_count(e.port, 0) == 0,
+	      "rx_queue_count 0 once the 8 are received");
+	check_tx_prepare(&e, vf_port(&e), state(&e).synth.port_id);
+	env_destroy(&e);
+}
+
 static void
 test_churn(unsigned int cycles)
 {
@@ -818,6 +1272,11 @@ main(int argc, char **argv)
 	RUN("control", test_control_during_resets());
 	RUN("close-removal", test_close_during_removal());
 	RUN("odd", test_odd_orders());
+	RUN("replay-removal", test_replay_removal());
+	RUN("replay-intr-reset", test_replay_intr_reset());
+	RUN("replay-recovery", test_replay_recovery());
+	RUN("ops-subs", test_ops_reach_subs());
+	RUN("queue-ops", test_queue_ops());
 	RUN("churn", test_churn(50));
 	RUN("zero-refused", test_zero_refused(100));
 	rte_mempool_free(mp);

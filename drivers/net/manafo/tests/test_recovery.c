@@ -1154,8 +1154,8 @@ struct traffic {
 	uint16_t port;
 	uint16_t q;
 	volatile int *stop;
-	uint64_t offered;
-	uint64_t accepted;
+	uint64_t offered;	/* written by its lcore, read by the main one */
+	uint64_t refused;
 };
 
 static int
@@ -1169,60 +1169,119 @@ traffic_lcore(void *arg)
 		if (rte_pktmbuf_alloc_bulk(mp, pkts, 32) != 0)
 			continue;
 		sent = rte_eth_tx_burst(t->port, t->q, pkts, 32);
-		t->offered += 32;
-		t->accepted += sent;
+		__atomic_store_n(&t->offered, t->offered + 32, __ATOMIC_RELAXED);
+		__atomic_store_n(&t->refused, t->refused + 32 - sent, __ATOMIC_RELAXED);
 		rte_pktmbuf_free_bulk(pkts + sent, 32 - sent);
 		rte_delay_us_block(100);
 	}
 	return 0;
 }
 
-/* 2 queues on 2 lcores, `resets` resets; the main lcore drains the wires. */
+/* Refusals over a run of resets, counted reset by reset. */
+struct reset_run {
+	unsigned int resets;	/* played */
+	unsigned int refusing;	/* resets during which a packet was refused */
+	uint64_t refused;
+	uint64_t min;		/* refused in one reset: least and most */
+	uint64_t max;
+	uint64_t offered;
+};
+
 static uint64_t
-run_resets(const struct env *e, uint16_t port, uint16_t vf, unsigned int resets,
-	   uint64_t *offered)
+traffic_sum(const struct traffic *t, unsigned int n, int refused)
 {
-	struct traffic t[2];
-	volatile int stop = 0;
-	unsigned int lcore, i = 0, done = 0;
-	uint64_t refused = 0;
+	uint64_t sum = 0;
+	unsigned int i;
 
-	RTE_LCORE_FOREACH_WORKER(lcore) {
-		if (i == 2)
-			break;
-		t[i] = (struct traffic){ e, port, (uint16_t)i, &stop, 0, 0 };
-		rte_eal_remote_launch(traffic_lcore, &t[i], lcore);
-		i++;
-	}
-	while (done < resets) {
-		struct rte_pmd_manasim_info info;
-
-		rte_pmd_manasim_info_get(vf, &info);
-		if (!info.event_busy && info.state == RTE_PMD_MANASIM_ST_READY &&
-		    inject(vf, RTE_PMD_MANASIM_RESET_SUCCESS, 5, 0, 0) == 0)
-			done++;
-		drain(e->vfwire, 0);
-		drain(e->vfwire, 1);
-		drain(e->sywire, 0);
-		drain(e->sywire, 1);
-		usleep(200);
-	}
-	while (rte_pmd_manasim_is_resetting(vf) == 1)
-		usleep(1000);
-	stop = 1;
-	rte_eal_mp_wait_lcore();
-	*offered = 0;
-	for (i = 0; i < 2; i++) {
-		refused += t[i].offered - t[i].accepted;
-		*offered += t[i].offered;
-	}
-	return refused;
+	for (i = 0; i < n; i++)
+		sum += __atomic_load_n(refused ? &t[i].refused : &t[i].offered, __ATOMIC_RELAXED);
+	return sum;
 }
 
 static void
+drain_wires(const struct env *e)
+{
+	drain(e->vfwire, 0);
+	drain(e->vfwire, 1);
+	drain(e->sywire, 0);
+	drain(e->sywire, 1);
+}
+
+/* The VF has no event in progress; the wires are drained meanwhile. */
+static void
+wait_vf_idle(const struct env *e, uint16_t vf)
+{
+	struct rte_pmd_manasim_info info;
+
+	for (;;) {
+		rte_pmd_manasim_info_get(vf, &info);
+		if (!info.event_busy && info.state == RTE_PMD_MANASIM_ST_READY)
+			return;
+		drain_wires(e);
+		usleep(200);
+	}
+}
+
+/* One reset of reset_ms, played to its end (RECOVERY_SUCCESS delivered). */
+static void
+one_reset(const struct env *e, uint16_t vf, uint32_t reset_ms, const struct traffic *t,
+	  unsigned int nt, struct reset_run *run)
+{
+	uint64_t before, refused;
+
+	wait_vf_idle(e, vf);
+	before = traffic_sum(t, nt, 1);
+	while (inject(vf, RTE_PMD_MANASIM_RESET_SUCCESS, reset_ms, 0, 0) != 0) {
+		drain_wires(e);
+		usleep(200);
+	}
+	wait_vf_idle(e, vf);
+	refused = traffic_sum(t, nt, 1) - before;
+	run->resets++;
+	run->refusing += refused > 0;
+	run->refused += refused;
+	run->min = RTE_MIN(run->min, refused);
+	run->max = RTE_MAX(run->max, refused);
+}
+
+/* 2 queues on 2 lcores, `resets` resets; the main lcore drains the wires. */
+static void
+run_resets(const struct env *e, uint16_t port, uint16_t vf, unsigned int resets,
+	   uint32_t reset_ms, struct reset_run *run)
+{
+	struct traffic t[2];
+	volatile int stop = 0;
+	unsigned int lcore, nt = 0;
+
+	memset(run, 0, sizeof(*run));
+	run->min = UINT64_MAX;
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (nt == 2)
+			break;
+		t[nt] = (struct traffic){ e, port, (uint16_t)nt, &stop, 0, 0 };
+		rte_eal_remote_launch(traffic_lcore, &t[nt], lcore);
+		nt++;
+	}
+	while (traffic_sum(t, nt, 0) == 0)
+		usleep(200);
+	while (run->resets < resets)
+		one_reset(e, vf, reset_ms, t, nt, run);
+	stop = 1;
+	rte_eal_mp_wait_lcore();
+	run->offered = traffic_sum(t, nt, 0);
+	drain_wires(e);
+}
+
+/*
+ * The VF alone refuses TX while its queues are blocked. Its resets are 20 ms
+ * there: the two traffic lcores share one core with whatever else runs on
+ * the machine, and each reset must find one of them sending.
+ */
+static void
 test_zero_refused(unsigned int resets)
 {
-	uint64_t refused, offered;
+	unsigned int alone = resets / 10 ? resets / 10 : 1;
+	struct reset_run run;
 	struct env e;
 
 	printf("-- %u resets with traffic on 2 queues, 2 lcores\n", resets);
@@ -1232,14 +1291,18 @@ test_zero_refused(unsigned int resets)
 	}
 	if (env_create(&e, "zr", "", "", "", 2) < 0)
 		return;
-	refused = run_resets(&e, e.port, vf_port(&e), resets, &offered);
-	CHECK(refused == 0, "manafo: %lu packets offered, %lu refused (%lu with no path)", offered,
-	      refused, state(&e).tx_refused);
+	run_resets(&e, e.port, vf_port(&e), resets, 5, &run);
+	CHECK(run.resets == resets && run.refusing == 0 && run.refused == 0,
+	      "manafo: %u resets of 5 ms, each refused 0 packets (%u refused some, at most %lu); "
+	      "%lu offered, %lu with no path", run.resets, run.refusing, run.max, run.offered,
+	      state(&e).tx_refused);
 	CHECK(wait_for(&e, resets_reach, resets, 2000), "%lu resets seen", state(&e).vf_resets);
 	/* The same run against the VF alone. */
-	refused = run_resets(&e, vf_port(&e), vf_port(&e), resets / 10 ? resets / 10 : 1, &offered);
-	CHECK(refused > 0, "the VF alone: %lu offered, %lu refused during its resets",
-	      offered, refused);
+	run_resets(&e, vf_port(&e), vf_port(&e), alone, 20, &run);
+	CHECK(run.resets == alone && run.refusing == alone,
+	      "the VF alone: %u of its %u resets of 20 ms refused packets (%lu to %lu per reset, "
+	      "%lu of %lu offered)", run.refusing, run.resets, run.min, run.max, run.refused,
+	      run.offered);
 	env_destroy(&e);
 }
 

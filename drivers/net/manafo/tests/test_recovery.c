@@ -533,6 +533,142 @@ test_close_from_callback(void)
 	rte_vdev_uninit(e.name);
 }
 
+/* What an application's INTR_LSC callback does to the port, once. */
+struct lsc_app {
+	int armed;		/* act on the next INTR_LSC */
+	int done;		/* the callback returned */
+	int close;		/* stop + close, else stop + configure + start */
+	int ret[4];		/* stop, configure/close, queue setup, start */
+};
+
+static struct lsc_app lsc_app;
+
+/* Stopped already: configure again with MTU 1400, set the queues up, start. */
+static void
+lsc_reconfigure(uint16_t port, struct lsc_app *a)
+{
+	struct rte_eth_conf conf;
+
+	memset(&conf, 0, sizeof(conf));
+	conf.intr_conf.lsc = 1;
+	conf.intr_conf.rmv = 1;
+	conf.rxmode.mtu = 1400;
+	a->ret[1] = rte_eth_dev_configure(port, 1, 1, &conf);
+	a->ret[2] = rte_eth_rx_queue_setup(port, 0, 512, 0, NULL, mp);
+	if (a->ret[2] == 0)
+		a->ret[2] = rte_eth_tx_queue_setup(port, 0, 512, 0, NULL);
+	a->ret[3] = rte_eth_dev_start(port);
+}
+
+static int
+app_lsc(uint16_t port, enum rte_eth_event_type ev, void *arg, void *ret)
+{
+	struct lsc_app *a = arg;
+
+	RTE_SET_USED(ev);
+	RTE_SET_USED(ret);
+	if (!__atomic_exchange_n(&a->armed, 0, __ATOMIC_ACQ_REL))
+		return 0;
+	a->ret[0] = rte_eth_dev_stop(port);
+	if (a->close)
+		a->ret[1] = rte_eth_dev_close(port);
+	else
+		lsc_reconfigure(port, a);
+	__atomic_store_n(&a->done, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int
+lsc_done(const struct env *e, uint64_t unused)
+{
+	RTE_SET_USED(e);
+	RTE_SET_USED(unused);
+	return __atomic_load_n(&lsc_app.done, __ATOMIC_ACQUIRE);
+}
+
+/* The port's link goes down (INTR_LSC) when both paths' links are down. */
+static int
+both_links_flap(const struct env *e)
+{
+	return inject(state(e).synth.port_id, RTE_PMD_MANASIM_LINK_FLAP, 400, 0, 0) == 0 &&
+	       inject(vf_port(e), RTE_PMD_MANASIM_LINK_FLAP, 200, 0, 0) == 0;
+}
+
+/* Also from a port closed since, whose id the next tests reuse. */
+static void
+lsc_unregister(void)
+{
+	while (rte_eth_dev_callback_unregister(RTE_ETH_ALL, RTE_ETH_EVENT_INTR_LSC, app_lsc,
+					       (void *)-1) == -EAGAIN)
+		usleep(1000);
+}
+
+static int
+subs_gone(const struct env *e)
+{
+	uint16_t p;
+
+	return rte_eth_dev_get_port_by_name(e->vfname, &p) != 0 &&
+	       rte_eth_dev_get_port_by_name(e->syname, &p) != 0;
+}
+
+static int
+lsc_env(struct env *e, const char *tag, int close)
+{
+	if (env_create(e, tag, "", "", "hotplug_poll_ms=100000", 1) < 0)
+		return -1;
+	memset(&lsc_app, 0, sizeof(lsc_app));
+	lsc_app.close = close;
+	__atomic_store_n(&lsc_app.armed, 1, __ATOMIC_RELEASE);
+	CHECK(rte_eth_dev_callback_register(e->port, RTE_ETH_EVENT_INTR_LSC, app_lsc,
+					    &lsc_app) == 0, "INTR_LSC callback registered");
+	CHECK(both_links_flap(e), "link flap on both paths injected");
+	return 0;
+}
+
+static void
+test_lsc_reconfigure(void)
+{
+	struct lsc_app *a = &lsc_app;
+	uint16_t mtu = 0;
+	struct env e;
+
+	printf("-- the application stops, configures and starts the port from its INTR_LSC "
+	       "callback\n");
+	if (lsc_env(&e, "lscc", 0) < 0)
+		return;
+	CHECK(wait_for(&e, lsc_done, 0, 3000), "INTR_LSC callback returned (no deadlock)");
+	CHECK(a->ret[0] == 0 && a->ret[1] == 0 && a->ret[2] == 0 && a->ret[3] == 0,
+	      "in the callback: stop %d, configure %d, queue setup %d, start %d", a->ret[0],
+	      a->ret[1], a->ret[2], a->ret[3]);
+	CHECK(wait_for(&e, tx_on, RTE_PMD_MANAFO_PATH_VF, 3000) &&
+	      strcmp(offer_path(&e), "vf") == 0, "the port forwards on the VF afterwards");
+	rte_eth_dev_get_mtu(vf_port(&e), &mtu);
+	CHECK(mtu == 1400, "the VF has the configuration made in the callback (MTU %u)", mtu);
+	lsc_unregister();
+	env_destroy(&e);
+}
+
+static void
+test_lsc_close(void)
+{
+	struct lsc_app *a = &lsc_app;
+	struct env e;
+
+	printf("-- the application stops and closes the port from its INTR_LSC callback\n");
+	if (lsc_env(&e, "lscx", 1) < 0)
+		return;
+	CHECK(wait_for(&e, lsc_done, 0, 3000), "INTR_LSC callback returned (no deadlock, no "
+	      "self-join)");
+	CHECK(a->ret[0] == 0 && a->ret[1] == 0, "in the callback: stop %d, close %d", a->ret[0],
+	      a->ret[1]);
+	CHECK(!rte_eth_dev_is_valid_port(e.port) ||
+	      rte_eth_devices[e.port].state == RTE_ETH_DEV_UNUSED, "the port is closed");
+	CHECK(subs_gone(&e), "both sub-devices closed and removed with it");
+	lsc_unregister();
+	rte_vdev_uninit(e.name);
+}
+
 struct ctl_thread {
 	const struct env *e;
 	volatile int stop;
@@ -1332,6 +1468,8 @@ main(int argc, char **argv)
 	RUN("intr-reset", test_intr_reset());
 	RUN("synth-removal", test_synth_removal());
 	RUN("close-callback", test_close_from_callback());
+	RUN("lsc-reconfigure", test_lsc_reconfigure());
+	RUN("lsc-close", test_lsc_close());
 	RUN("control", test_control_during_resets());
 	RUN("close-removal", test_close_during_removal());
 	RUN("odd", test_odd_orders());

@@ -358,6 +358,7 @@ struct manafo_priv {
 	uint16_t reta[RTE_ETH_RSS_RETA_SIZE_512];
 	struct rte_ether_addr *mc_addrs;
 	uint32_t nb_mc_addrs;
+	bool mc_set;			/* a multicast list was set, empty or not */
 	struct manafo_counters cnt;
 	/* per-queue counters of released queues, so that sums never go back */
 	uint64_t base_rx[MANAFO_NB_ROLES];

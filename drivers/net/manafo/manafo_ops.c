@@ -287,6 +287,7 @@ manafo_set_mc_addr_list(struct rte_eth_dev *dev, struct rte_ether_addr *addrs, u
 	if (ret == 0) {
 		RTE_SWAP(copy, priv->mc_addrs);
 		priv->nb_mc_addrs = nb;
+		priv->mc_set = true;
 	}
 	manafo_mutex_unlock(&priv->lock);
 	rte_free(copy);

@@ -425,6 +425,40 @@ replay_result(struct manafo_priv *priv, struct manafo_sub *sub, const char *what
 	return ret;
 }
 
+/* An extra address (not the main one) of the record? */
+static bool
+mac_recorded(const struct manafo_priv *priv, const struct rte_ether_addr *addr)
+{
+	uint32_t i;
+
+	for (i = 1; i < priv->nb_macs; i++)
+		if (rte_is_same_ether_addr(&priv->macs[i], addr))
+			return true;
+	return false;
+}
+
+/*
+ * The sub-device's extra addresses the record no longer has: removed while
+ * it could not be told (a recovery). Also the next main address if the
+ * sub-device holds it as an extra one: ethdev refuses it as main then.
+ */
+static int
+replay_mac_removals(struct manafo_priv *priv, struct manafo_sub *sub)
+{
+	struct rte_ether_addr held[MANAFO_MAX_MACS];
+	int i, n, ret = 0;
+
+	n = rte_eth_macaddrs_get(sub->port_id, held, RTE_DIM(held));
+	if (n < 0)
+		return replay_result(priv, sub, "MAC list", n);
+	for (i = 1; ret == 0 && i < n; i++)
+		if (!rte_is_zero_ether_addr(&held[i]) && !mac_recorded(priv, &held[i]))
+			ret = replay_result(priv, sub, "MAC address removal",
+					    rte_eth_dev_mac_addr_remove(sub->port_id, &held[i]));
+	return ret;
+}
+
+/* The record's MAC list, exactly, and its multicast list (empty included). */
 static int
 replay_macs(struct manafo_priv *priv, struct manafo_sub *sub)
 {
@@ -432,24 +466,41 @@ replay_macs(struct manafo_priv *priv, struct manafo_sub *sub)
 	uint32_t i;
 	int ret;
 
-	ret = replay_result(priv, sub, "MAC address",
-			    rte_eth_dev_default_mac_addr_set(port, &priv->macs[0]));
+	ret = replay_mac_removals(priv, sub);
+	if (ret == 0)
+		ret = replay_result(priv, sub, "MAC address",
+				    rte_eth_dev_default_mac_addr_set(port, &priv->macs[0]));
 	for (i = 1; ret == 0 && i < priv->nb_macs; i++)
 		if (!rte_is_zero_ether_addr(&priv->macs[i]))
 			ret = replay_result(priv, sub, "MAC address",
 					    rte_eth_dev_mac_addr_add(port, &priv->macs[i], 0));
-	if (ret == 0 && priv->nb_mc_addrs > 0)
+	if (ret == 0 && priv->mc_set)
 		ret = replay_result(priv, sub, "multicast list",
 			rte_eth_dev_set_mc_addr_list(port, priv->mc_addrs, priv->nb_mc_addrs));
 	return ret;
 }
 
+/*
+ * The record's VLAN filter table, exactly: first off what the sub-device
+ * has and the record not (ethdev's copy of its table: ethdev updates it
+ * on each success), then on every recorded VLAN.
+ */
 static int
 replay_vlans(struct manafo_priv *priv, struct manafo_sub *sub)
 {
+	const struct rte_vlan_filter_conf *held =
+		&rte_eth_devices[sub->port_id].data->vlan_filter_conf;
 	unsigned int w, b;
 	int ret = 0;
 
+	for (w = 0; ret == 0 && w < RTE_DIM(priv->vlan_ids); w++) {
+		uint64_t stale = held->ids[w] & ~priv->vlan_ids[w];
+
+		for (b = 0; ret == 0 && stale != 0; b++, stale >>= 1)
+			if (stale & 1)
+				ret = replay_result(priv, sub, "VLAN filter removal",
+					rte_eth_dev_vlan_filter(sub->port_id, w * 64 + b, 0));
+	}
 	for (w = 0; ret == 0 && w < RTE_DIM(priv->vlan_ids); w++) {
 		uint64_t bits = priv->vlan_ids[w];
 

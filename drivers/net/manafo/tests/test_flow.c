@@ -43,42 +43,7 @@ struct env {
 	struct rte_flow *rules[MAX_RULES];
 };
 
-static struct rte_pmd_manafo_state
-state(const struct env *e)
-{
-	struct rte_pmd_manafo_state st;
-
-	memset(&st, 0, sizeof(st));
-	rte_pmd_manafo_state_get(e->port, &st);
-	return st;
-}
-
-typedef int (*cond_fn)(const struct env *e, uint64_t arg);
-
-static int
-wait_for(const struct env *e, cond_fn fn, uint64_t arg, unsigned int timeout_ms)
-{
-	uint64_t end = now_ms() + timeout_ms;
-
-	while (!fn(e, arg)) {
-		if (now_ms() > end)
-			return 0;
-		usleep(1000);
-	}
-	return 1;
-}
-
-static int
-tx_on(const struct env *e, uint64_t path)
-{
-	return state(e).tx_path == (enum rte_pmd_manafo_path)path;
-}
-
-static int
-vf_in(const struct env *e, uint64_t st)
-{
-	return state(e).vf.state == (enum rte_pmd_manafo_sub_state)st;
-}
+MANAFO_TEST_PORT_HELPERS(struct env)
 
 static int
 vf_recovering(const struct env *e, uint64_t unused)

@@ -54,15 +54,7 @@ struct wd_env {
 	uint64_t flow_replays0;	/* flow_replays before a hang */
 };
 
-static struct rte_pmd_manafo_state
-state(const struct wd_env *e)
-{
-	struct rte_pmd_manafo_state st;
-
-	memset(&st, 0, sizeof(st));
-	rte_pmd_manafo_state_get(e->port, &st);
-	return st;
-}
+MANAFO_TEST_PORT_HELPERS(struct wd_env)
 
 static uint64_t
 xstat(const struct wd_env *e, const char *name)

@@ -10,7 +10,8 @@
  * testpmd's "set fwd io retry" does: a queue the port pushes back on (a
  * full VF, or a hung one before manafo's TX watchdog trips) is not a
  * refusal yet. What is still unsent after that is counted as refused and
- * freed.
+ * freed. The report shows the short bursts and the retries next to the
+ * refusals: a port that pushes back briefly is seen there.
  *
  * Control calls that need the queues idle (stop/start) park the lcores
  * first, as an application stops its forwarding before stopping a port:
@@ -64,8 +65,11 @@ fwd(struct app_lcore *lc, uint16_t q)
 	lc_add(&lc->rx, n);
 	actor_doing(&lc->actor, "tx_burst", lc->port, q);
 	sent = rte_eth_tx_burst(lc->port, q, pkts, n);
-	if (sent < n && lc->retry_ms != 0)
-		sent = tx_retry(lc, q, pkts, n, sent);
+	if (sent < n) {
+		lc_add(&lc->short_bursts, 1);
+		if (lc->retry_ms != 0)
+			sent = tx_retry(lc, q, pkts, n, sent);
+	}
 	lc_add(&lc->offered, n);
 	lc_add(&lc->sent, sent);
 	if (sent < n) {
@@ -195,16 +199,19 @@ app_stop(struct app *a)
 }
 
 void
-app_totals(const struct app *a, uint64_t *offered, uint64_t *sent, uint64_t *refused,
-	   uint64_t *rx)
+app_totals(const struct app *a, struct app_sums *t)
 {
+	const struct app_lcore *lc;
 	unsigned int i;
 
-	*offered = *sent = *refused = *rx = 0;
+	memset(t, 0, sizeof(*t));
 	for (i = 0; i < a->nb_lc; i++) {
-		*offered += __atomic_load_n(&a->lc[i].offered, __ATOMIC_RELAXED);
-		*sent += __atomic_load_n(&a->lc[i].sent, __ATOMIC_RELAXED);
-		*refused += __atomic_load_n(&a->lc[i].refused, __ATOMIC_RELAXED);
-		*rx += __atomic_load_n(&a->lc[i].rx, __ATOMIC_RELAXED);
+		lc = &a->lc[i];
+		t->offered += __atomic_load_n(&lc->offered, __ATOMIC_RELAXED);
+		t->sent += __atomic_load_n(&lc->sent, __ATOMIC_RELAXED);
+		t->refused += __atomic_load_n(&lc->refused, __ATOMIC_RELAXED);
+		t->rx += __atomic_load_n(&lc->rx, __ATOMIC_RELAXED);
+		t->short_bursts += __atomic_load_n(&lc->short_bursts, __ATOMIC_RELAXED);
+		t->retried += __atomic_load_n(&lc->retried, __ATOMIC_RELAXED);
 	}
 }

@@ -321,7 +321,8 @@ struct app_lcore {
 	uint64_t offered;
 	uint64_t sent;
 	uint64_t refused;
-	uint64_t retried;
+	uint64_t short_bursts;	/* TX bursts that came back short (then retried) */
+	uint64_t retried;	/* tx_burst calls of those retries */
 	int parked;
 	int exited;
 	struct actor actor;
@@ -332,12 +333,20 @@ struct app {
 	unsigned int nb_lc;
 };
 
+struct app_sums {
+	uint64_t offered;
+	uint64_t sent;
+	uint64_t refused;
+	uint64_t rx;
+	uint64_t short_bursts;
+	uint64_t retried;
+};
+
 int app_start(struct app *a, const struct drill_opts *o, uint16_t port);
 void app_park(struct app *a);
 void app_unpark(struct app *a);
 void app_stop(struct app *a);	/* main lcore only */
-void app_totals(const struct app *a, uint64_t *offered, uint64_t *sent, uint64_t *refused,
-		uint64_t *rx);
+void app_totals(const struct app *a, struct app_sums *t);
 bool app_exited(const struct app *a);
 
 /* ---- the monitor and event log (monitor.c) ------------------------------ */
@@ -501,6 +510,8 @@ struct run_result {
 	uint64_t app_offered;
 	uint64_t app_sent;
 	uint64_t app_refused;
+	uint64_t app_short_bursts;
+	uint64_t app_retried;
 	uint64_t app_rx;
 	uint64_t lost;
 	uint64_t lost_wire_full;

@@ -454,18 +454,19 @@ progress(struct monitor *m, uint64_t now)
 {
 	struct rte_pmd_manasim_info info;
 	const char *vf = "absent";
-	uint64_t offered, sent, refused, rx, back;
+	struct app_sums t;
+	uint64_t back;
 	uint16_t vfp = __atomic_load_n(&m->vf_port, __ATOMIC_ACQUIRE);
 	char line[200];
 
 	if (vfp < RTE_MAX_ETHPORTS && rte_pmd_manasim_info_get(vfp, &info) == 0)
 		vf = info.link_up ? rte_pmd_manasim_state_name(info.state) : "link down";
-	app_totals(m->app, &offered, &sent, &refused, &rx);
+	app_totals(m->app, &t);
 	back = m->host->st.back[WIRE_VF] + m->host->st.back[WIRE_SYNTH];
 	snprintf(line, sizeof(line), "[%s] %5.1f/%.1f s  out:%-5s vf:%-9s sent %-8" PRIu64
 		 " back %-8" PRIu64 " refused %-6" PRIu64 " events %u/%u", m->label,
 		 tsc_ms(now - m->t0) / 1000.0, (double)m->planned_ms / 1000.0, out_wire(m, now),
-		 vf, m->host->st.generated, back, refused,
+		 vf, m->host->st.generated, back, t.refused,
 		 __atomic_load_n(&m->events_done, __ATOMIC_RELAXED), m->events_total);
 	if (isatty(STDOUT_FILENO))
 		printf("\r%-118s", line);

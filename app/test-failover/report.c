@@ -410,6 +410,7 @@ report_compute(struct run_result *r, struct host *h, struct monitor *m, struct d
 	       const struct app *a, const struct scenario *s)
 {
 	static struct lsc_windows w;
+	struct app_sums t;
 	unsigned int i;
 
 	r->hs = h->st;
@@ -419,7 +420,13 @@ report_compute(struct run_result *r, struct host *h, struct monitor *m, struct d
 	r->skipped = d->skipped;
 	r->seed = s->seed;
 	r->is_storm = s->seed != 0 || strncmp(s->name, "storm", 5) == 0;
-	app_totals(a, &r->app_offered, &r->app_sent, &r->app_refused, &r->app_rx);
+	app_totals(a, &t);
+	r->app_offered = t.offered;
+	r->app_sent = t.sent;
+	r->app_refused = t.refused;
+	r->app_rx = t.rx;
+	r->app_short_bursts = t.short_bursts;
+	r->app_retried = t.retried;
 	lsc_windows(&w, m, d->t0, d->t_end);
 	count_loss(r, h, &w);
 	monitor_loss_total(m, &r->vl);
@@ -521,6 +528,8 @@ report_run(FILE *f, const struct run_result *r, bool verbose)
 	fprintf(f, "  %-40s %" PRIu64 " of %" PRIu64 " offered%*s%s\n",
 		"refused by the port (after TX retries)", r->app_refused, r->app_offered, 8, "",
 		verdict(r, r->app_refused == 0));
+	fprintf(f, "  %-40s %" PRIu64 " bursts, %" PRIu64 " retries (info)\n",
+		"  short TX bursts, retried", r->app_short_bursts, r->app_retried);
 	fprintf(f, "  %-40s %" PRIu64 " = %" PRIu64 " VF hardware (rx ring %" PRIu64 ", tx held %"
 		PRIu64 ", hang %" PRIu64 ", no carrier %" PRIu64 ") + %" PRId64 " beyond   %s\n",
 		"lost end to end", r->lost, r->hw_loss, r->vl.rx_lost, r->vl.tx_lost,
@@ -602,8 +611,9 @@ cell(FILE *f, const struct run_result *r)
 	else
 		snprintf(lat, sizeof(lat), "%s", r->failover.never || r->hang_failover.never ?
 			 "never" : "-");
-	snprintf(buf, sizeof(buf), "%" PRIu64 "/%" PRId64 "/%" PRIu64 " %s%s", r->app_refused,
-		 RTE_MAX(r->lost_beyond_hw, (int64_t)0), r->hs.dup, lat,
+	snprintf(buf, sizeof(buf), "%" PRIu64 "(%" PRIu64 ")/%" PRId64 "/%" PRIu64 " %s%s",
+		 r->app_refused, r->app_short_bursts, RTE_MAX(r->lost_beyond_hw, (int64_t)0),
+		 r->hs.dup, lat,
 		 r->peer == PEER_MANAFO ? (r->pass ? " PASS" : " FAIL") : "");
 	fprintf(f, " | %-34s", buf);
 }
@@ -614,8 +624,8 @@ report_table(FILE *f, const struct run_result *r, unsigned int n, const bool pee
 	unsigned int i, j;
 	int p;
 
-	fprintf(f, "\nper port: packets refused / lost beyond the VF's own loss / duplicated, "
-		"failover latency median\n");
+	fprintf(f, "\nper port: packets refused (short TX bursts retried) / lost beyond the VF's "
+		"own loss / duplicated, failover latency median\n");
 	fprintf(f, "%-18s", "scenario");
 	for (p = 0; p < PEER_MAX; p++)
 		if (peers[p])
@@ -701,6 +711,8 @@ json_run(FILE *f, const struct run_result *r)
 	fprintf(f, "      \"app_rx\": %" PRIu64 ", \"app_offered\": %" PRIu64 ", \"app_sent\": %"
 		PRIu64 ", \"app_refused\": %" PRIu64 ",\n", r->app_rx, r->app_offered, r->app_sent,
 		r->app_refused);
+	fprintf(f, "      \"app_short_bursts\": %" PRIu64 ", \"app_retried\": %" PRIu64 ",\n",
+		r->app_short_bursts, r->app_retried);
 	fprintf(f, "      \"lost\": %" PRIu64 ", \"lost_beyond_hw\": %" PRId64 ", \"hw_loss\": %"
 		PRIu64 ", \"vf_rx_lost_in_reset\": %" PRIu64 ", \"vf_tx_lost_in_reset\": %" PRIu64
 		", \"vf_tx_hang_dropped\": %" PRIu64 ", \"vf_link_down_drops\": %" PRIu64

@@ -39,6 +39,10 @@
 #define DRILL_BURST		32
 /* Failback within this budget after the VF is back (manafo invariant). */
 #define DRILL_FAILBACK_BUDGET_MS 1000
+/* On Azure the VF and the synthetic NIC share the MAC address. */
+#define DRILL_MAC		"02:dd:00:00:00:01"
+#define DRILL_ARGS_LEN		1024
+#define DRILL_IFNAMSIZ		16
 
 enum drill_peer {
 	PEER_MANAFO,
@@ -51,6 +55,12 @@ enum drill_wire {
 	WIRE_VF,
 	WIRE_SYNTH,
 	WIRE_MAX,
+};
+
+/* What carries the synthetic path (--synth). */
+enum drill_synth {
+	SYNTH_RINGS,	/* a net_manasim on rte_rings, as the VF */
+	SYNTH_TAP,	/* net_tap; the host on its kernel interface */
 };
 
 /* ---- scenarios (scenario.c) --------------------------------------------- */
@@ -122,12 +132,26 @@ struct drill_opts {
 	const char *files[DRILL_MAX_FILES];
 	unsigned int nb_files;
 	const char *set;
+	enum drill_synth synth;
+	const char *port_args_user;	/* --port-args; NULL: the built default */
+	char port_args[DRILL_ARGS_LEN];	/* manafo's devargs, with placeholders */
+	char port_args_sample[DRILL_ARGS_LEN];	/* the same, names of slot NN */
+	bool vf_probed;		/* vf(...): manafo probes the VF; else the runner makes it */
+	bool sy_probed;		/* synth(...): manafo probes the synthetic path */
 };
 
 void usage(const char *prog);
 int opts_parse(struct drill_opts *o, int argc, char **argv);
 int load_scenarios(const struct drill_opts *o, struct scenario *s, unsigned int *n,
 		   unsigned int max);
+const char *synth_name(enum drill_synth synth);
+
+/* ---- the manafo devargs (portargs.c) ------------------------------------ */
+
+struct drill_port;
+
+int port_args_make(struct drill_opts *o);
+int port_args_expand(const char *tmpl, const struct drill_port *p, char *out, size_t len);
 
 /* ---- one port under test, in a child process (run.c) -------------------- */
 
@@ -194,13 +218,16 @@ void watchdog_deadline(uint64_t tsc);	/* 0: none */
 
 struct drill_port {
 	enum drill_peer peer;
+	enum drill_synth synth;
 	uint16_t nbq;
 	unsigned int slot;
 	char name[DRILL_NAME_LEN];	/* the port under test */
 	char vf_name[DRILL_NAME_LEN];
 	char vf_wire[24];
 	char sy_name[DRILL_NAME_LEN];
-	char sy_wire[24];
+	char sy_wire[24];		/* --synth rings */
+	char tap_iface[DRILL_IFNAMSIZ];	/* --synth tap */
+	char args[DRILL_ARGS_LEN];	/* the port's devargs, as created */
 	uint16_t port_id;
 	struct rte_ring *vf_rx[DRILL_MAX_QUEUES];
 	struct rte_ring *vf_tx[DRILL_MAX_QUEUES];
@@ -208,8 +235,10 @@ struct drill_port {
 	struct rte_ring *sy_tx[DRILL_MAX_QUEUES];
 };
 
-int port_create(struct drill_port *p, enum drill_peer peer, uint16_t nbq,
+int port_create(struct drill_port *p, enum drill_peer peer, const struct drill_opts *o,
 		struct rte_mempool *mp, char *err, size_t errlen);
+void port_names(struct drill_port *p, enum drill_synth synth, const char *slot,
+		const char *run);
 void port_destroy(struct drill_port *p);
 int port_start(struct drill_port *p);
 uint16_t port_vf(const struct drill_port *p);
@@ -500,6 +529,7 @@ struct lat {
 struct run_result {
 	enum drill_peer peer;
 	char scenario[DRILL_NAME_LEN];
+	char devargs[DRILL_NAME_LEN + DRILL_ARGS_LEN];	/* name,devargs of the port */
 	uint64_t seed;
 	bool is_storm;
 	uint64_t t0;

@@ -276,6 +276,7 @@ run_peer(const struct drill_opts *o, enum drill_peer peer, const struct args *a,
 static void
 print_header(const struct drill_opts *o, unsigned int nscn)
 {
+	bool given;
 	int p;
 
 	if (o->soak_min)
@@ -287,6 +288,15 @@ print_header(const struct drill_opts *o, unsigned int nscn)
 			printf(" %s", peer_label((enum drill_peer)p));
 	printf("; %u queues, %" PRIu64 " pps inbound, %u flows, TX retry %u ms\n", o->nbq,
 	       o->rate, o->flows_per_q * o->nbq, o->tx_retry_ms);
+	printf("synthetic path: %s\n", o->synth == SYNTH_TAP ?
+	       "net_tap; the host on its kernel interface (AF_PACKET)" :
+	       "net_manasim on rte_rings");
+	if (!o->peers[PEER_MANAFO])
+		return;
+	given = o->port_args_user != NULL && o->port_args_user[0] != '\0';
+	printf("manafo devargs (%s): %s\n", given ? "--port-args over the default" :
+	       "built default", o->port_args);
+	printf("  as run, NN the run's slot: net_manafo_dNN,%s\n", o->port_args_sample);
 }
 
 static bool

@@ -37,6 +37,10 @@ usage(const char *prog)
 	       "  --rate PPS           inbound packets per second, all flows (100000)\n"
 	       "  --flows N            flows per queue (4)\n"
 	       "  --tx-retry-ms MS     retry a short TX burst that long before refusing (100)\n"
+	       "  --port-args ARGS     devargs of the manafo port, put over the built default\n"
+	       "                       item by item (e.g. guard=cas,failback_ms=200); the\n"
+	       "                       sub-devices are the runner's: {vf}, {vf_wire}, {synth},\n"
+	       "                       {synth_wire}, {tap}, {mac} (see the drills guide)\n"
 	       "  --hang-s S           a thread without progress that long fails the run (10)\n"
 	       "  --json FILE          every figure, as JSON\n"
 	       "  --no-progress        no progress line\n"
@@ -54,7 +58,7 @@ usage(const char *prog)
 enum {
 	OPT_DEFAULT = 256, OPT_SET, OPT_SCENARIO, OPT_SCN_DIR, OPT_STORM, OPT_SEED,
 	OPT_EVENTS, OPT_SOAK, OPT_COMPARE, OPT_PEERS, OPT_QUEUES, OPT_RATE, OPT_FLOWS,
-	OPT_RETRY, OPT_HANG, OPT_JSON, OPT_NOPROG, OPT_VERBOSE, OPT_HELP,
+	OPT_RETRY, OPT_HANG, OPT_JSON, OPT_NOPROG, OPT_VERBOSE, OPT_HELP, OPT_PORT_ARGS,
 };
 
 static const struct option long_opts[] = {
@@ -72,6 +76,7 @@ static const struct option long_opts[] = {
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "flows", required_argument, NULL, OPT_FLOWS },
 	{ "tx-retry-ms", required_argument, NULL, OPT_RETRY },
+	{ "port-args", required_argument, NULL, OPT_PORT_ARGS },
 	{ "hang-s", required_argument, NULL, OPT_HANG },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "no-progress", no_argument, NULL, OPT_NOPROG },
@@ -180,6 +185,7 @@ opt_one(struct drill_opts *o, int c, const char *arg, bool *compare, bool *peers
 		ret = opt_u64("hang-s", arg, 1, 3600, &v);
 		o->hang_s = (uint32_t)v;
 		break;
+	case OPT_PORT_ARGS: o->port_args_user = arg; break;
 	case OPT_JSON: o->json = arg; break;
 	case OPT_NOPROG: o->progress = false; break;
 	case OPT_VERBOSE: o->verbose = true; break;
@@ -224,7 +230,13 @@ opts_parse(struct drill_opts *o, int argc, char **argv)
 		o->set = "default";
 	if (!o->seed_given)
 		o->seed = (uint64_t)time(NULL);
-	return 0;
+	return port_args_make(o);
+}
+
+const char *
+synth_name(enum drill_synth synth)
+{
+	return synth == SYNTH_TAP ? "tap" : "rings";
 }
 
 /* ---- scenarios ------------------------------------------------------------------ */

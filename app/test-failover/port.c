@@ -21,21 +21,25 @@
  * The drill owns every ring: it creates them before the ports, so manasim
  * finds them by name (and keeps using them across resets, removals and
  * re-probes), and it frees them after the port is gone.
+ *
+ * The manafo port's devargs are the built default or --port-args
+ * (portargs.c), with this run's names put in. Whatever they say, the VF is
+ * this runner's net_manasim on its wire, and the synthetic path its own.
  */
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_bus_vdev.h>
 #include <rte_errno.h>
+#include <rte_log.h>
 #include <rte_string_fns.h>
 
 #include "drill.h"
 #include "rte_pmd_manafo.h"
 
-/* On Azure the VF and the synthetic NIC share the MAC address. */
-#define DRILL_MAC "02:dd:00:00:00:01"
 #define SLOT_MAX 48
 
 static const char *const peer_names[PEER_MAX] = {
@@ -71,41 +75,50 @@ name_free(const char *name)
 	       rte_eth_dev_get_port_by_name(name, &pid) != 0;
 }
 
+/* The names of slot `slot` (two digits); `run` tells a tap interface apart. */
+void
+port_names(struct drill_port *p, enum drill_synth synth, const char *slot, const char *run)
+{
+	static const char *const port_fmt[PEER_MAX] = {
+		[PEER_MANAFO] = "net_manafo_d%s",
+		[PEER_FAILSAFE] = "net_failsafe_d%s",
+		[PEER_BONDING] = "net_bonding_d%s",
+	};
+
+	snprintf(p->name, sizeof(p->name), port_fmt[p->peer], slot);
+	snprintf(p->vf_name, sizeof(p->vf_name), "net_manasim_v%s", slot);
+	snprintf(p->vf_wire, sizeof(p->vf_wire), "dv%s", slot);
+	if (synth == SYNTH_TAP) {
+		snprintf(p->sy_name, sizeof(p->sy_name), "net_tap_d%s", slot);
+		snprintf(p->tap_iface, sizeof(p->tap_iface), "dft%s", run);
+	} else {
+		snprintf(p->sy_name, sizeof(p->sy_name), "net_manasim_s%s", slot);
+		snprintf(p->sy_wire, sizeof(p->sy_wire), "ds%s", slot);
+	}
+}
+
 /*
  * manasim remembers every device name for the life of the process (at most
  * 64): reuse the first slot whose names are free, so that soaks do not run
- * out of names.
+ * out of names. A tap interface is new at every run: "dft<pid>_<run>".
  */
 static int
 slot_pick(struct drill_port *p)
 {
-	char vf[DRILL_NAME_LEN], sy[DRILL_NAME_LEN];
+	static unsigned int runs;
+	char slot[8], run[16];
 	unsigned int i;
 
+	snprintf(run, sizeof(run), "%u_%u", (unsigned int)getpid(), runs++ % 10000);
 	for (i = 0; i < SLOT_MAX; i++) {
-		snprintf(vf, sizeof(vf), "net_manasim_v%02u", i);
-		snprintf(sy, sizeof(sy), "net_manasim_s%02u", i);
-		if (name_free(vf) && name_free(sy))
+		snprintf(slot, sizeof(slot), "%02u", i);
+		port_names(p, p->synth, slot, run);
+		if (name_free(p->vf_name) && name_free(p->sy_name))
 			break;
 	}
 	if (i == SLOT_MAX)
 		return -ENOSPC;
 	p->slot = i;
-	strlcpy(p->vf_name, vf, sizeof(p->vf_name));
-	strlcpy(p->sy_name, sy, sizeof(p->sy_name));
-	snprintf(p->vf_wire, sizeof(p->vf_wire), "dv%02u", i);
-	snprintf(p->sy_wire, sizeof(p->sy_wire), "ds%02u", i);
-	switch (p->peer) {
-	case PEER_MANAFO:
-		snprintf(p->name, sizeof(p->name), "net_manafo_d%02u", i);
-		break;
-	case PEER_FAILSAFE:
-		snprintf(p->name, sizeof(p->name), "net_failsafe_d%02u", i);
-		break;
-	default:
-		snprintf(p->name, sizeof(p->name), "net_bonding_d%02u", i);
-		break;
-	}
 	return 0;
 }
 
@@ -146,15 +159,19 @@ ring_get(const char *wire, const char *dir, uint16_t q)
 static int
 rings_create(struct drill_port *p)
 {
+	bool rings = p->synth == SYNTH_RINGS;
 	uint16_t q;
 
 	for (q = 0; q < p->nbq; q++) {
 		p->vf_rx[q] = ring_get(p->vf_wire, "rx", q);
 		p->vf_tx[q] = ring_get(p->vf_wire, "tx", q);
+		if (p->vf_rx[q] == NULL || p->vf_tx[q] == NULL)
+			return -ENOMEM;
+		if (!rings)
+			continue;
 		p->sy_rx[q] = ring_get(p->sy_wire, "rx", q);
 		p->sy_tx[q] = ring_get(p->sy_wire, "tx", q);
-		if (p->vf_rx[q] == NULL || p->vf_tx[q] == NULL || p->sy_rx[q] == NULL ||
-		    p->sy_tx[q] == NULL)
+		if (p->sy_rx[q] == NULL || p->sy_tx[q] == NULL)
 			return -ENOMEM;
 	}
 	return 0;
@@ -186,47 +203,92 @@ vf_devargs(const struct drill_port *p, char *buf, size_t len)
 		 p->peer == PEER_BONDING ? ",full_ops=1" : "");
 }
 
+/* Around a probe that may fail on its devargs: the PMDs' one line says why. */
 static int
-create_vdevs(struct drill_port *p, char *err, size_t errlen)
+vdev_init(const char *name, const char *args)
 {
-	char vfargs[128], syargs[128], args[512];
+	static const char *const types[] = { "pmd.net.manafo", "pmd.net.manasim" };
+	uint32_t level[RTE_DIM(types)];
+	unsigned int i;
+	int id, ret;
+
+	for (i = 0; i < RTE_DIM(types); i++) {
+		id = rte_log_register(types[i]);
+		level[i] = id >= 0 ? (uint32_t)rte_log_get_level((uint32_t)id) : 0;
+		if (id >= 0 && level[i] < RTE_LOG_ERR)
+			rte_log_set_level((uint32_t)id, RTE_LOG_ERR);
+	}
+	ret = rte_vdev_init(name, args);
+	for (i = 0; i < RTE_DIM(types); i++) {
+		id = rte_log_register(types[i]);
+		if (id >= 0)
+			rte_log_set_level((uint32_t)id, level[i]);
+	}
+	return ret;
+}
+
+static int
+sub_create(const char *what, const char *name, const char *args, char *err, size_t errlen)
+{
+	int ret = vdev_init(name, args);
+
+	if (ret != 0)
+		snprintf(err, errlen, "cannot create the %s %s,%s: %s", what, name, args,
+			 rte_strerror(-ret));
+	return ret;
+}
+
+/* The sub-devices the runner makes itself (not those manafo probes). */
+static int
+create_subs(struct drill_port *p, const struct drill_opts *o, char *err, size_t errlen)
+{
+	bool manafo = p->peer == PEER_MANAFO;
+	char vfargs[128], syargs[128];
+	int ret = 0;
+
+	vf_devargs(p, vfargs, sizeof(vfargs));
+	if (p->synth == SYNTH_TAP)
+		snprintf(syargs, sizeof(syargs), "iface=%s,mac=%s", p->tap_iface, DRILL_MAC);
+	else
+		snprintf(syargs, sizeof(syargs), "wire=%s,mac=%s,full_ops=1", p->sy_wire,
+			 DRILL_MAC);
+	if (!manafo || !o->sy_probed)
+		ret = sub_create("synthetic path", p->sy_name, syargs, err, errlen);
+	/* failsafe probes its VF from dev(); bonding and manafo's vf_port= take it. */
+	if (ret == 0 && (p->peer == PEER_BONDING || (manafo && !o->vf_probed)))
+		ret = sub_create("VF", p->vf_name, vfargs, err, errlen);
+	return ret;
+}
+
+static int
+create_vdevs(struct drill_port *p, const struct drill_opts *o, char *err, size_t errlen)
+{
+	char vfargs[128];
 	int ret;
 
 	vf_devargs(p, vfargs, sizeof(vfargs));
-	snprintf(syargs, sizeof(syargs), "wire=%s,mac=%s,full_ops=1", p->sy_wire, DRILL_MAC);
-	ret = rte_vdev_init(p->sy_name, syargs);
-	if (ret != 0) {
-		snprintf(err, errlen, "cannot create the synthetic path %s,%s: %s", p->sy_name,
-			 syargs, rte_strerror(-ret));
+	ret = create_subs(p, o, err, errlen);
+	if (ret != 0)
 		return ret;
-	}
 	switch (p->peer) {
 	case PEER_MANAFO:
-		/* Short timers: a drill plays many events in seconds. */
-		snprintf(args, sizeof(args), "vf(%s,%s),synth_port=%s,failback_ms=0,"
-			 "hotplug_poll_ms=50,recovery_timeout_ms=3000,tx_timeout_ms=20",
-			 p->vf_name, vfargs, p->sy_name);
+		ret = port_args_expand(o->port_args, p, p->args, sizeof(p->args));
 		break;
 	case PEER_FAILSAFE:
-		snprintf(args, sizeof(args), "dev(%s,%s),dev(%s),hotplug_poll=50", p->vf_name,
-			 vfargs, p->sy_name);
+		snprintf(p->args, sizeof(p->args), "dev(%s,%s),dev(%s),hotplug_poll=50",
+			 p->vf_name, vfargs, p->sy_name);
 		break;
 	default:
-		ret = rte_vdev_init(p->vf_name, vfargs);
-		if (ret != 0) {
-			snprintf(err, errlen, "cannot create the VF %s,%s: %s", p->vf_name,
-				 vfargs, rte_strerror(-ret));
-			return ret;
-		}
-		snprintf(args, sizeof(args), "mode=1,slave=%s,slave=%s,primary=%s",
+		snprintf(p->args, sizeof(p->args), "mode=1,slave=%s,slave=%s,primary=%s",
 			 p->vf_name, p->sy_name, p->vf_name);
 		break;
 	}
-	ret = rte_vdev_init(p->name, args);
+	if (ret == 0)
+		ret = vdev_init(p->name, p->args);
 	if (ret == 0)
 		ret = rte_eth_dev_get_port_by_name(p->name, &p->port_id);
 	if (ret != 0)
-		snprintf(err, errlen, "cannot create %s,%s: %s", p->name, args,
+		snprintf(err, errlen, "cannot create %s,%s: %s", p->name, p->args,
 			 rte_strerror(-ret));
 	return ret;
 }
@@ -254,14 +316,15 @@ configure(struct drill_port *p, struct rte_mempool *mp, char *err, size_t errlen
 }
 
 int
-port_create(struct drill_port *p, enum drill_peer peer, uint16_t nbq, struct rte_mempool *mp,
-	    char *err, size_t errlen)
+port_create(struct drill_port *p, enum drill_peer peer, const struct drill_opts *o,
+	    struct rte_mempool *mp, char *err, size_t errlen)
 {
 	int ret;
 
 	memset(p, 0, sizeof(*p));
 	p->peer = peer;
-	p->nbq = nbq;
+	p->synth = o->synth;
+	p->nbq = o->nbq;
 	p->port_id = RTE_MAX_ETHPORTS;
 	ret = slot_pick(p);
 	if (ret != 0) {
@@ -274,7 +337,7 @@ port_create(struct drill_port *p, enum drill_peer peer, uint16_t nbq, struct rte
 		port_destroy(p);
 		return ret;
 	}
-	ret = create_vdevs(p, err, errlen);
+	ret = create_vdevs(p, o, err, errlen);
 	if (ret == 0)
 		ret = configure(p, mp, err, errlen);
 	if (ret != 0)

@@ -521,6 +521,8 @@ report_run(FILE *f, const struct run_result *r, bool verbose)
 		peer_label(r->peer), r->scenario, r->events, r->skipped, r->duration_s,
 		r->hs.generated,
 		r->peer != PEER_MANAFO ? "" : r->pass ? "PASS" : "FAIL");
+	if (verbose && r->devargs[0] != '\0')
+		fprintf(f, "  %-40s %s\n", "port", r->devargs);
 	if (r->error[0] != '\0') {
 		fprintf(f, "  error: %s\n", r->error);
 		return;
@@ -700,6 +702,8 @@ json_run(FILE *f, const struct run_result *r)
 
 	fprintf(f, "    {\n      \"peer\": \"%s\",\n      \"scenario\": ", peer_name(r->peer));
 	json_str(f, r->scenario);
+	fprintf(f, ",\n      \"devargs\": ");
+	json_str(f, r->devargs);
 	fprintf(f, ",\n      \"seed\": %" PRIu64 ",\n      \"crashed\": %s,\n      \"error\": ",
 		r->seed, r->crashed ? "true" : "false");
 	json_str(f, r->error);
@@ -771,8 +775,13 @@ report_json(const char *path, const struct run_result *r, unsigned int n,
 		json_str(f, argv[a]);
 	}
 	fprintf(f, "],\n  \"queues\": %u, \"rate_pps\": %" PRIu64 ", \"flows\": %u, "
-		"\"tx_retry_ms\": %u,\n  \"runs\": [\n", o->nbq, o->rate,
-		o->flows_per_q * o->nbq, o->tx_retry_ms);
+		"\"tx_retry_ms\": %u,\n  \"synth\": \"%s\", \"port_args_given\": %s,\n"
+		"  \"port_args\": ", o->nbq, o->rate, o->flows_per_q * o->nbq, o->tx_retry_ms,
+		synth_name(o->synth), o->port_args_user && o->port_args_user[0] ? "true" : "false");
+	json_str(f, o->port_args);
+	fprintf(f, ",\n  \"port_args_as_run\": ");
+	json_str(f, o->port_args_sample);
+	fprintf(f, ",\n  \"runs\": [\n");
 	for (i = 0; i < n; i++) {
 		json_run(f, &r[i]);
 		fprintf(f, "%s\n", i + 1 < n ? "," : "");

@@ -98,7 +98,8 @@ run_setup(struct run_ctx *c, const struct drill_opts *o, enum drill_peer peer,
 
 	watchdog_deadline(rte_get_tsc_cycles() + us_tsc(60ULL * 1000000));
 	actor_doing(&c->host.actor, "creating the port", -1, -1);
-	ret = port_create(&c->port, peer, o->nbq, pool, r->error, sizeof(r->error));
+	ret = port_create(&c->port, peer, o, pool, r->error, sizeof(r->error));
+	snprintf(r->devargs, sizeof(r->devargs), "%s,%s", c->port.name, c->port.args);
 	if (ret != 0)
 		return ret;
 	/*

@@ -43,6 +43,7 @@
 #define DRILL_MAC		"02:dd:00:00:00:01"
 #define DRILL_ARGS_LEN		1024
 #define DRILL_IFNAMSIZ		16
+#define DRILL_ETYPE		0x88B5	/* local experimental: the drill's frames */
 
 enum drill_peer {
 	PEER_MANAFO,
@@ -228,6 +229,7 @@ struct drill_port {
 	char sy_wire[24];		/* --synth rings */
 	char tap_iface[DRILL_IFNAMSIZ];	/* --synth tap */
 	char args[DRILL_ARGS_LEN];	/* the port's devargs, as created */
+	struct tap_wire *tap;		/* --synth tap: the host's socket */
 	uint16_t port_id;
 	struct rte_ring *vf_rx[DRILL_MAX_QUEUES];
 	struct rte_ring *vf_tx[DRILL_MAX_QUEUES];
@@ -244,6 +246,34 @@ int port_start(struct drill_port *p);
 uint16_t port_vf(const struct drill_port *p);
 const char *peer_name(enum drill_peer peer);
 const char *peer_label(enum drill_peer peer);
+
+/* ---- the host's side of a tap synthetic path (tap.c) -------------------- */
+
+#define TAP_BATCH	32
+#define TAP_FRAME_MAX	128
+
+struct tap_wire;
+
+struct tap_counters {
+	uint64_t sent;		/* inbound frames the interface took */
+	uint64_t refused;	/* inbound frames it refused: its queue was full */
+	uint64_t held;		/* inbound frames held while it was down */
+	uint64_t received;	/* outbound frames read */
+	uint64_t left;		/* inbound frames still in its queue at the end */
+	uint64_t if_dropped;	/* inbound frames it dropped otherwise (tx_dropped) */
+	uint64_t sock_dropped;	/* outbound frames the socket dropped */
+};
+
+int tap_check(void);
+void tap_rx_polling(void);
+int tap_open(struct drill_port *p, char *err, size_t errlen);
+void tap_close(struct drill_port *p);
+unsigned int tap_send(struct drill_port *p, struct rte_mbuf **pkts, unsigned int n);
+void tap_flush(struct drill_port *p);
+unsigned int tap_take_held(struct drill_port *p, struct rte_mbuf **pkts, unsigned int max);
+unsigned int tap_recv(struct drill_port *p, const uint8_t **frames, uint32_t *lens);
+uint64_t tap_in_flight(const struct drill_port *p);
+void tap_counters(const struct drill_port *p, struct tap_counters *c);
 
 /* ---- timing ------------------------------------------------------------- */
 
@@ -311,6 +341,7 @@ struct host_stats {
 	uint64_t stranded[WIRE_MAX];
 	uint64_t delay_max_us;
 	uint64_t delay_sum_us;
+	struct tap_counters tap;	/* --synth tap */
 };
 
 struct host {
@@ -530,6 +561,8 @@ struct run_result {
 	enum drill_peer peer;
 	char scenario[DRILL_NAME_LEN];
 	char devargs[DRILL_NAME_LEN + DRILL_ARGS_LEN];	/* name,devargs of the port */
+	enum drill_synth synth;
+	char tap_iface[DRILL_IFNAMSIZ];
 	uint64_t seed;
 	bool is_storm;
 	uint64_t t0;

@@ -15,6 +15,11 @@
  * flow's sequence (lost, duplicate, reordered) and records when each wire
  * carried traffic: the spans give the failover and failback latencies.
  *
+ * A wire is a pair of rte_rings per queue, or with --synth tap the tap's
+ * kernel interface (tap.c), whose queues the host does not see: inbound
+ * frames go to whatever queue the kernel picks, which does not matter, as
+ * every check is per flow and sequence number.
+ *
  * Everything here runs on the main lcore; only the quiet_since word and the
  * actor are read by others.
  */
@@ -31,7 +36,6 @@
 #include "drill.h"
 
 #define DRILL_MAGIC	0x4452494cu	/* "DRIL" */
-#define DRILL_ETYPE	0x88B5		/* local experimental */
 #define DRILL_FRAME	64
 #define GEN_MAX_PER_TICK 1024
 #define DRAIN_MAX	2048
@@ -187,6 +191,7 @@ deliver(struct host *h, int wire, struct rte_mbuf **batch, unsigned int *nb, uin
 	struct drill_port *p = h->port;
 	uint16_t q;
 
+	RTE_BUILD_BUG_ON(DRILL_BURST > TAP_BATCH);
 	for (q = 0; q < nbq; q++) {
 		struct rte_ring *r = wire == WIRE_VF ? p->vf_rx[q] : p->sy_rx[q];
 		struct rte_mbuf **b = &batch[q * DRILL_BURST];
@@ -194,7 +199,10 @@ deliver(struct host *h, int wire, struct rte_mbuf **batch, unsigned int *nb, uin
 
 		if (nb[q] == 0)
 			continue;
-		done = rte_ring_enqueue_burst(r, (void **)b, nb[q], NULL);
+		if (r != NULL)
+			done = rte_ring_enqueue_burst(r, (void **)b, nb[q], NULL);
+		else	/* the tap's: the first `done` are no longer ours */
+			done = tap_send(p, b, nb[q]);
 		h->st.sent[wire] += done;
 		for (i = done; i < nb[q]; i++) {
 			struct drill_hdr *d = rte_pktmbuf_mtod(b[i], struct drill_hdr *);
@@ -272,13 +280,13 @@ generate(struct host *h, uint64_t now)
 /* ---- outbound --------------------------------------------------------------- */
 
 static void
-check(struct host *h, struct rte_mbuf *m, int wire, uint64_t now)
+check(struct host *h, const void *frame, uint32_t len, int wire, uint64_t now)
 {
-	const struct drill_hdr *d = rte_pktmbuf_mtod(m, const struct drill_hdr *);
+	const struct drill_hdr *d = frame;
 	struct flow *f;
 	uint64_t delay;
 
-	if (m->data_len < sizeof(*d) || d->magic != (DRILL_MAGIC ^ h->run_id) ||
+	if (len < sizeof(*d) || d->magic != (DRILL_MAGIC ^ h->run_id) ||
 	    d->flow >= h->nb_flows || d->seq >= h->flows[d->flow].next_seq) {
 		h->st.stray++;
 		return;
@@ -311,8 +319,23 @@ drain_ring(struct host *h, struct rte_ring *r, int wire, uint64_t now)
 	while (total < DRAIN_MAX &&
 	       (n = rte_ring_dequeue_burst(r, (void **)pkts, RTE_DIM(pkts), NULL)) > 0) {
 		for (i = 0; i < n; i++)
-			check(h, pkts[i], wire, now);
+			check(h, rte_pktmbuf_mtod(pkts[i], void *), pkts[i]->data_len, wire, now);
 		rte_pktmbuf_free_bulk(pkts, n);
+		total += n;
+	}
+	return total;
+}
+
+static unsigned int
+drain_tap(struct host *h, uint64_t now)
+{
+	const uint8_t *frames[TAP_BATCH];
+	uint32_t lens[TAP_BATCH];
+	unsigned int n, i, total = 0;
+
+	while (total < DRAIN_MAX && (n = tap_recv(h->port, frames, lens)) > 0) {
+		for (i = 0; i < n; i++)
+			check(h, frames[i], lens[i], WIRE_SYNTH, now);
 		total += n;
 	}
 	return total;
@@ -328,8 +351,12 @@ drain(struct host *h, uint64_t now)
 
 	for (w = 0; w < WIRE_MAX; w++) {
 		n = 0;
-		for (q = 0; q < p->nbq; q++)
-			n += drain_ring(h, w == WIRE_VF ? p->vf_tx[q] : p->sy_tx[q], w, now);
+		if (w == WIRE_SYNTH && p->tap != NULL)
+			n = drain_tap(h, now);
+		else
+			for (q = 0; q < p->nbq; q++)
+				n += drain_ring(h, w == WIRE_VF ? p->vf_tx[q] : p->sy_tx[q], w,
+						now);
 		if (n > 0)
 			span_note(h, w, now);
 		total += n;
@@ -337,6 +364,7 @@ drain(struct host *h, uint64_t now)
 	return total;
 }
 
+/* Empty, and no inbound frame waiting in a tap interface's queue. */
 static bool
 rx_rings_empty(const struct host *h)
 {
@@ -344,41 +372,51 @@ rx_rings_empty(const struct host *h)
 	uint16_t q;
 
 	for (q = 0; q < p->nbq; q++)
-		if (rte_ring_count(p->vf_rx[q]) != 0 || rte_ring_count(p->sy_rx[q]) != 0)
+		if (rte_ring_count(p->vf_rx[q]) != 0 ||
+		    (p->sy_rx[q] != NULL && rte_ring_count(p->sy_rx[q]) != 0))
 			return false;
-	return true;
+	return p->tap == NULL || tap_in_flight(p) == 0;
 }
 
-/* Inbound packets nobody took: left in an RX ring at the end. */
+static void
+strand_ring(struct host *h, struct rte_ring *r, int w)
+{
+	struct rte_mbuf *pkts[64];
+	const struct drill_hdr *d;
+	unsigned int n, i;
+
+	while ((n = r != NULL ?
+		    rte_ring_dequeue_burst(r, (void **)pkts, RTE_DIM(pkts), NULL) :
+		    tap_take_held(h->port, pkts, RTE_DIM(pkts))) > 0) {
+		for (i = 0; i < n; i++) {
+			d = rte_pktmbuf_mtod(pkts[i], const struct drill_hdr *);
+			if (d->magic == (DRILL_MAGIC ^ h->run_id) && d->flow < h->nb_flows &&
+			    d->seq < h->flows[d->flow].next_seq)
+				h->flows[d->flow].st[d->seq] |= HS_STRANDED;
+		}
+		h->st.stranded[w] += n;
+		rte_pktmbuf_free_bulk(pkts, n);
+	}
+}
+
+/*
+ * Inbound packets nobody took: left in an RX ring at the end, or held for a
+ * tap interface that stayed down. A tap's queue cannot be read back:
+ * tap_counters() counts what is left there.
+ */
 static void
 strand(struct host *h)
 {
 	struct drill_port *p = h->port;
-	struct rte_mbuf *pkts[64];
-	unsigned int n, i;
 	uint16_t q;
-	int w;
 
-	for (w = 0; w < WIRE_MAX; w++) {
-		for (q = 0; q < p->nbq; q++) {
-			struct rte_ring *r = w == WIRE_VF ? p->vf_rx[q] : p->sy_rx[q];
-
-			while ((n = rte_ring_dequeue_burst(r, (void **)pkts, RTE_DIM(pkts),
-							   NULL)) > 0) {
-				for (i = 0; i < n; i++) {
-					const struct drill_hdr *d =
-						rte_pktmbuf_mtod(pkts[i], const struct drill_hdr *);
-
-					if (d->magic == (DRILL_MAGIC ^ h->run_id) &&
-					    d->flow < h->nb_flows &&
-					    d->seq < h->flows[d->flow].next_seq)
-						h->flows[d->flow].st[d->seq] |= HS_STRANDED;
-				}
-				h->st.stranded[w] += n;
-				rte_pktmbuf_free_bulk(pkts, n);
-			}
-		}
+	for (q = 0; q < p->nbq; q++) {
+		strand_ring(h, p->vf_rx[q], WIRE_VF);
+		if (p->sy_rx[q] != NULL)
+			strand_ring(h, p->sy_rx[q], WIRE_SYNTH);
 	}
+	if (p->tap != NULL)
+		strand_ring(h, NULL, WIRE_SYNTH);
 }
 
 void
@@ -393,6 +431,8 @@ host_run(struct host *h)
 	while (!drill_host_stop) {
 		now = rte_get_tsc_cycles();
 		actor_beat(&h->actor);
+		if (h->port->tap != NULL)
+			tap_flush(h->port);	/* what the interface refused while down */
 		if (!drill_gen_stop)
 			generate(h, now);
 		n = drain(h, now);
@@ -410,5 +450,6 @@ host_run(struct host *h)
 	while (drain(h, now) > 0)
 		;
 	strand(h);
+	tap_counters(h->port, &h->st.tap);
 	actor_doing(&h->actor, "host done", 0, 0);
 }

@@ -37,6 +37,8 @@ usage(const char *prog)
 	       "  --rate PPS           inbound packets per second, all flows (100000)\n"
 	       "  --flows N            flows per queue (4)\n"
 	       "  --tx-retry-ms MS     retry a short TX burst that long before refusing (100)\n"
+	       "  --synth rings|tap    the synthetic path: a net_manasim on rte_rings (rings),\n"
+	       "                       or net_tap, the host on its kernel interface (root)\n"
 	       "  --port-args ARGS     devargs of the manafo port, put over the built default\n"
 	       "                       item by item (e.g. guard=cas,failback_ms=200); the\n"
 	       "                       sub-devices are the runner's: {vf}, {vf_wire}, {synth},\n"
@@ -59,6 +61,7 @@ enum {
 	OPT_DEFAULT = 256, OPT_SET, OPT_SCENARIO, OPT_SCN_DIR, OPT_STORM, OPT_SEED,
 	OPT_EVENTS, OPT_SOAK, OPT_COMPARE, OPT_PEERS, OPT_QUEUES, OPT_RATE, OPT_FLOWS,
 	OPT_RETRY, OPT_HANG, OPT_JSON, OPT_NOPROG, OPT_VERBOSE, OPT_HELP, OPT_PORT_ARGS,
+	OPT_SYNTH,
 };
 
 static const struct option long_opts[] = {
@@ -77,6 +80,7 @@ static const struct option long_opts[] = {
 	{ "flows", required_argument, NULL, OPT_FLOWS },
 	{ "tx-retry-ms", required_argument, NULL, OPT_RETRY },
 	{ "port-args", required_argument, NULL, OPT_PORT_ARGS },
+	{ "synth", required_argument, NULL, OPT_SYNTH },
 	{ "hang-s", required_argument, NULL, OPT_HANG },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "no-progress", no_argument, NULL, OPT_NOPROG },
@@ -186,6 +190,13 @@ opt_one(struct drill_opts *o, int c, const char *arg, bool *compare, bool *peers
 		o->hang_s = (uint32_t)v;
 		break;
 	case OPT_PORT_ARGS: o->port_args_user = arg; break;
+	case OPT_SYNTH:
+		if (strcmp(arg, "rings") == 0 || strcmp(arg, "tap") == 0) {
+			o->synth = arg[0] == 't' ? SYNTH_TAP : SYNTH_RINGS;
+			break;
+		}
+		fprintf(stderr, "--synth %s: expected rings or tap\n", arg);
+		return -EINVAL;
 	case OPT_JSON: o->json = arg; break;
 	case OPT_NOPROG: o->progress = false; break;
 	case OPT_VERBOSE: o->verbose = true; break;
@@ -230,6 +241,8 @@ opts_parse(struct drill_opts *o, int argc, char **argv)
 		o->set = "default";
 	if (!o->seed_given)
 		o->seed = (uint64_t)time(NULL);
+	if (o->synth == SYNTH_TAP && tap_check() != 0)
+		return -EINVAL;
 	return port_args_make(o);
 }
 

@@ -22,6 +22,9 @@
  * finds them by name (and keeps using them across resets, removals and
  * re-probes), and it frees them after the port is gone.
  *
+ * With --synth tap, the synthetic path is net_tap on a kernel interface of
+ * the runner's (tap.c), and there are no synthetic rings.
+ *
  * The manafo port's devargs are the built default or --port-args
  * (portargs.c), with this run's names put in. Whatever they say, the VF is
  * this runner's net_manasim on its wire, and the synthetic path its own.
@@ -338,6 +341,8 @@ port_create(struct drill_port *p, enum drill_peer peer, const struct drill_opts 
 		return ret;
 	}
 	ret = create_vdevs(p, o, err, errlen);
+	if (ret == 0 && p->synth == SYNTH_TAP)
+		ret = tap_open(p, err, errlen);
 	if (ret == 0)
 		ret = configure(p, mp, err, errlen);
 	if (ret != 0)
@@ -385,6 +390,7 @@ close_by_name(const char *name)
 void
 port_destroy(struct drill_port *p)
 {
+	tap_close(p);
 	/* The port under test first: it lets go of its sub-devices. */
 	close_by_name(p->name);
 	close_by_name(p->vf_name);

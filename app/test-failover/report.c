@@ -508,6 +508,20 @@ print_events(FILE *f, const struct run_result *r, uint64_t t0)
 	}
 }
 
+/* What the tap interface did with the frames (their loss is in "lost"). */
+static void
+report_tap(FILE *f, const struct run_result *r)
+{
+	const struct tap_counters *t = &r->hs.tap;
+	char what[64];
+
+	snprintf(what, sizeof(what), "  tap interface %s", r->tap_iface);
+	fprintf(f, "  %-40s in: %" PRIu64 " taken (%" PRIu64 " held while it was down), %" PRIu64
+		" refused (queue full), %" PRIu64 " dropped, %" PRIu64 " unread at the end; out: %"
+		PRIu64 " read, %" PRIu64 " dropped by the socket\n", what, t->sent, t->held,
+		t->refused, t->if_dropped, t->left, t->received, t->sock_dropped);
+}
+
 void
 report_run(FILE *f, const struct run_result *r, bool verbose)
 {
@@ -545,6 +559,8 @@ report_run(FILE *f, const struct run_result *r, bool verbose)
 			r->lost_wire_full, r->lost_stranded, r->vl.link_drops);
 	if (r->loss_windows[0] != '\0')
 		fprintf(f, "  %-40s %s\n", "  when", r->loss_windows);
+	if (r->synth == SYNTH_TAP)
+		report_tap(f, r);
 	fprintf(f, "  %-40s %" PRIu64 " / %" PRIu64 "%*s%s\n", "duplicates / stray",
 		r->hs.dup, r->hs.stray, 20, "", verdict(r, r->hs.dup == 0 && r->hs.stray == 0));
 	fprintf(f, "  %-40s %" PRIu64 " (info)\n", "reordered", r->hs.reorder);
@@ -733,6 +749,16 @@ json_run(FILE *f, const struct run_result *r)
 		PRIu64 ", \"alloc_fail\": %" PRIu64 ", \"host_lag_skipped\": %" PRIu64
 		", \"delay_max_us\": %" PRIu64 ",\n", h->dup, h->stray, h->reorder, h->alloc_fail,
 		h->lag_skipped, h->delay_max_us);
+	if (r->synth == SYNTH_TAP) {
+		fprintf(f, "      \"tap\": {\"iface\": ");
+		json_str(f, r->tap_iface);
+		fprintf(f, ", \"in_taken\": %" PRIu64 ", \"in_held\": %" PRIu64
+			", \"in_refused\": %" PRIu64
+			", \"in_dropped\": %" PRIu64 ", \"in_unread\": %" PRIu64
+			", \"out_read\": %" PRIu64 ", \"out_socket_dropped\": %" PRIu64 "},\n",
+			h->tap.sent, h->tap.held, h->tap.refused, h->tap.if_dropped, h->tap.left,
+			h->tap.received, h->tap.sock_dropped);
+	}
 	json_lat(f, "failover", &r->failover);
 	json_lat(f, "failback", &r->failback);
 	json_lat(f, "txhang_repair", &r->hang_failover);

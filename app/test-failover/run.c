@@ -100,6 +100,8 @@ run_setup(struct run_ctx *c, const struct drill_opts *o, enum drill_peer peer,
 	actor_doing(&c->host.actor, "creating the port", -1, -1);
 	ret = port_create(&c->port, peer, o, pool, r->error, sizeof(r->error));
 	snprintf(r->devargs, sizeof(r->devargs), "%s,%s", c->port.name, c->port.args);
+	r->synth = c->port.synth;
+	strlcpy(r->tap_iface, c->port.tap_iface, sizeof(r->tap_iface));
 	if (ret != 0)
 		return ret;
 	/*
@@ -233,6 +235,8 @@ setup(int argc, char **argv, const struct drill_opts *o)
 		fprintf(stderr, "cannot create the mbuf pool: %s\n", rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
+	if (o->synth == SYNTH_TAP)
+		tap_rx_polling();
 	/* Before any port: first on every port's list, for the events' times. */
 	if (monitor_callbacks_register(false) != 0 || watchdog_start(o->hang_s) != 0)
 		return -ENOMEM;

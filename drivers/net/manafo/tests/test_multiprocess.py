@@ -200,7 +200,10 @@ def capture(c, pair, prefix):
     if dumpcap is None:
         print("skip capture: dpdk-dumpcap is not installed (Debian package dpdk)")
         return
-    preload = linked_mempool_drivers(exe) + [os.path.abspath(PMD)]
+    # What the environment preloads already comes first (the ASan runtime
+    # for an ASan-built PMD, scripts/run-sanitizers.sh).
+    preload = (os.environ.get("LD_PRELOAD", "").split() + linked_mempool_drivers(exe) +
+               [os.path.abspath(PMD)])
     print("capture: LD_PRELOAD=%s" % " ".join(preload))
     tel = pair.tel
     vf = tel.query("/manafo/info,0")["vf"]["port"]

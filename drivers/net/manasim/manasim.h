@@ -73,6 +73,7 @@ struct manasim_args {
 	bool rx_source;
 	bool promisc;		/* the port comes up promiscuous */
 	bool reset_clears;	/* rte_eth_dev_reset() loses the configuration */
+	bool reset_on_stop;	/* the outcome begins as a dev_stop arrives */
 	bool mac_given;
 	struct rte_ether_addr mac;
 	char wire[MANASIM_WIRE_MAX + 1];
@@ -282,6 +283,7 @@ void manasim_reg_release(struct manasim_reg *r);
 int manasim_reg_probe_check(struct manasim_reg *r);
 void manasim_reg_removed(struct manasim_reg *r, int64_t return_ms, bool monitor);
 bool manasim_reg_fire(struct manasim_reg *r, uint32_t count);
+void manasim_reset_on_stop(struct manasim_priv *priv);
 bool manasim_reg_sched_left(struct manasim_reg *r, uint32_t count);
 uint32_t manasim_reg_fired(struct manasim_reg *r);
 int manasim_reg_available(const char *name, uint64_t *ms_left);

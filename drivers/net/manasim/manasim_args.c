@@ -220,6 +220,12 @@ ms_p_promisc(const char *val, struct manasim_args *a)
 }
 
 static int
+ms_p_reset_on_stop(const char *val, struct manasim_args *a)
+{
+	return ms_bool(val, &a->reset_on_stop);
+}
+
+static int
 ms_p_dev_reset(const char *val, struct manasim_args *a)
 {
 	if (strcmp(val, "keep") == 0)
@@ -272,6 +278,7 @@ static const struct ms_key ms_keys[] = {
 	{ "rx_source", ms_p_rx_source, "0|1" },
 	{ "promisc", ms_p_promisc, "0|1" },
 	{ "dev_reset", ms_p_dev_reset, "keep|clear" },
+	{ "reset_on_stop", ms_p_reset_on_stop, "0|1" },
 };
 
 static void
@@ -311,7 +318,8 @@ ms_pair_apply(const char *name, const struct rte_kvargs *kv, unsigned int idx,
 	if (k == NULL) {
 		MS_LOG(ERR, "%s: unknown devarg '%s' (valid: reset_at_ms reset_every_ms "
 		       "reset_ms count outcome return_ms hang_queue hang_kind hang_scope "
-		       "monitor wire mac full_ops rx_source promisc dev_reset)", name, p->key);
+		       "monitor wire mac full_ops rx_source promisc dev_reset reset_on_stop)",
+		       name, p->key);
 		return -EINVAL;
 	}
 	for (j = 0; j < idx; j++) {
@@ -353,6 +361,11 @@ manasim_args_parse(const char *name, const char *params, struct manasim_args *a)
 		return ret;
 	if (a->rx_source && a->wire[0] != '\0') {
 		MS_LOG(ERR, "%s: rx_source=1 and wire=%s exclude each other", name, a->wire);
+		return -EINVAL;
+	}
+	if (a->reset_on_stop && (a->reset_at_ms >= 0 || a->reset_every_ms >= 0)) {
+		MS_LOG(ERR, "%s: reset_on_stop=1 and a reset_at_ms/reset_every_ms schedule "
+		       "exclude each other", name);
 		return -EINVAL;
 	}
 	/* One event by default; a periodic schedule runs until told otherwise. */

@@ -381,6 +381,8 @@ ms_dev_stop(struct rte_eth_dev *dev)
 	struct manasim_priv *priv = manasim_priv(dev);
 	bool self_locked = ms_self_holds_lock(priv);
 
+	if (!self_locked)
+		manasim_reset_on_stop(priv);
 	/* Joins (and so aborts) a running reset, from any other thread. */
 	manasim_quiesce(priv, false);
 	if (self_locked) {

@@ -579,6 +579,46 @@ manasim_event_inject(struct manasim_priv *priv, const struct rte_pmd_manasim_eve
 	return ret;
 }
 
+/* Resets and removals begun so far: ms_reset_begin() counts one before its thread starts. */
+static uint64_t
+ms_resets_begun(struct manasim_priv *priv)
+{
+	return __atomic_load_n(&priv->cnt.resets_started, __ATOMIC_ACQUIRE) +
+	       __atomic_load_n(&priv->cnt.removals, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * reset_on_stop=1: the outcome begins on the interrupt thread as a dev_stop
+ * arrives, and the stop goes on once the reset thread runs, so that it joins
+ * (aborts) that reset: an application's stop racing the start of a real
+ * service event, made deterministic. Counted against count= per device
+ * name, like a scheduled event.
+ */
+void
+manasim_reset_on_stop(struct manasim_priv *priv)
+{
+	struct rte_pmd_manasim_event ev;
+	uint64_t begun = ms_resets_begun(priv), end;
+
+	if (!priv->args.reset_on_stop || manasim_is_dead(priv) ||
+	    !__atomic_load_n(&priv->started, __ATOMIC_ACQUIRE) ||
+	    manasim_state(priv) != RTE_PMD_MANASIM_ST_READY ||
+	    !ms_is_reset_kind(priv->args.outcome) ||
+	    !manasim_reg_fire(priv->reg, priv->args.count))
+		return;
+	manasim_event_defaults(priv, priv->args.outcome, &ev);
+	ev.delay_ms = 0;
+	if (manasim_event_inject(priv, &ev) != 0)
+		return;
+	MS_LOG(NOTICE, "%s: reset_on_stop: %s begins as dev_stop arrives", priv->name,
+	       manasim_kind_name(ev.kind));
+	end = manasim_now_ms() + 1000;
+	while ((ms_resets_begun(priv) == begun ||
+		__atomic_load_n(&priv->rst_live, __ATOMIC_ACQUIRE) == 0) &&
+	       manasim_now_ms() < end)
+		rte_delay_us_sleep(100);
+}
+
 /* ---- Devargs schedule --------------------------------------------------- */
 
 /* Retry period of a scheduled event that found another one in progress. */

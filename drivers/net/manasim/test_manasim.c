@@ -421,7 +421,7 @@ test_bad_devargs(void)
 		"reset_ms=abc", "foo=1", "outcome=explode", "hang_queue=16", "reset_ms=-5",
 		"mac=01:00:5e:00:00:01", "wire=w,rx_source=1", "reset_ms=5,reset_ms=6",
 		"monitor=2", "hang_kind=stuck", "wire=this_name_is_way_too_long_for_a_ring",
-		"return_ms=-2", "count=x",
+		"return_ms=-2", "count=x", "reset_on_stop=2", "reset_on_stop=1,reset_at_ms=10",
 	};
 	unsigned int i;
 

@@ -897,6 +897,30 @@ manafo_dev_start(struct rte_eth_dev *dev)
 	return 0;
 }
 
+/*
+ * The sub-device's recovery began between our check and its stop: MANA's
+ * stop then joined its reset thread and aborted the recovery, which ends
+ * with no RECOVERY_* event. Waiting for one would leave the VF torn down
+ * until recovery_timeout_ms; give it up now, so that it is re-probed.
+ * (Had the recovery begun after the stop, it goes on; giving the VF up
+ * costs one re-probe while the port is stopped.)
+ */
+static void
+stop_raced_recovery(struct manafo_priv *priv, struct manafo_sub *sub) MANAFO_REQUIRES(priv->lock)
+{
+	struct manafo_work w = {
+		.priv = priv, .kind = MANAFO_WORK_GONE, .role = sub->role,
+		.cause = MANAFO_CAUSE_STOPPED, .gen = sub->gen,
+	};
+
+	if (!(manafo_steer_load(priv) & MANAFO_STEER(sub->role, MANAFO_STEER_RECOVERING)))
+		return;
+	PORT_LOG(priv, NOTICE, "%s %s: a service reset began as it was stopped: its recovery "
+		 "may be aborted, giving it up to probe it again", manafo_role_name(sub->role),
+		 sub->devname);
+	manafo_ctrl_post(&w, 0);
+}
+
 static void
 stop_locked(struct manafo_priv *priv, bool giving_up) MANAFO_REQUIRES(priv->lock)
 {
@@ -914,6 +938,8 @@ stop_locked(struct manafo_priv *priv, bool giving_up) MANAFO_REQUIRES(priv->lock
 		if (manafo_sub_controllable(priv, sub) || giving_up) {
 			manafo_sub_stop(priv, sub);
 			sub->dirty &= ~MANAFO_DIRTY_START;
+			if (!giving_up)
+				stop_raced_recovery(priv, sub);
 		} else {
 			sub->dirty |= MANAFO_DIRTY_START;
 		}

@@ -66,6 +66,15 @@ returns_reach(const struct env *e, uint64_t n)
 	return st.vf_returns >= n && st.tx_path == RTE_PMD_MANAFO_PATH_VF;
 }
 
+/* A VF back (returned n times), not recovering, while the port is stopped. */
+static int
+returns_reach_stopped(const struct env *e, uint64_t n)
+{
+	struct rte_pmd_manafo_state st = state(e);
+
+	return st.vf_returns >= n && !st.vf.recovering && st.vf.state == RTE_PMD_MANAFO_SUB_READY;
+}
+
 static int
 resets_reach(const struct env *e, uint64_t n)
 {
@@ -343,6 +352,37 @@ test_removal(int monitor)
 	CHECK(strcmp(offer_path(&e), "vf") == 0, "packets go out on the returned VF");
 	if (monitor)
 		rte_dev_event_monitor_stop();
+	env_destroy(&e);
+}
+
+/*
+ * A service reset that begins as the application stops the port: the VF
+ * (reset_on_stop=1) starts its reset just as manafo's stop reaches it, and
+ * the stop joins the reset thread, aborting the recovery: no RECOVERY_*
+ * event will come. manafo must give the VF up and probe it again at once,
+ * not wait recovery_timeout_ms (60 s here) for an event that never comes.
+ */
+static void
+test_stop_races_reset(void)
+{
+	struct rte_pmd_manafo_state st;
+	struct env e;
+
+	printf("-- a reset begins as the port stops: the aborted recovery is not waited for\n");
+	if (env_create(&e, "sr", "reset_on_stop=1,reset_ms=200", "",
+		       "recovery_timeout_ms=60000,hotplug_poll_ms=20", 1) < 0)
+		return;
+	CHECK(strcmp(offer_path(&e), "vf") == 0, "TX on the VF");
+	CHECK(rte_eth_dev_stop(e.port) == 0 && state(&e).vf_resets == 1,
+	      "port stopped; the VF's reset began during the stop (ERR_RECOVERING seen)");
+	CHECK(wait_for(&e, returns_reach_stopped, 1, 3000),
+	      "the VF was given up and probed again within 3 s (returns %lu, recovering %d)",
+	      state(&e).vf_returns, state(&e).vf.recovering);
+	CHECK(rte_eth_dev_start(e.port) == 0 && wait_for(&e, tx_on, RTE_PMD_MANAFO_PATH_VF, 1000),
+	      "port started again: TX on the new VF");
+	CHECK(strcmp(offer_path(&e), "vf") == 0, "packets go out on the VF");
+	st = state(&e);
+	CHECK(st.tx_refused == 0, "0 packets refused");
 	env_destroy(&e);
 }
 
@@ -1426,6 +1466,7 @@ main(int argc, char **argv)
 	RUN("failed", test_reset_failed());
 	RUN("nested", test_reset_nested());
 	RUN("removal", test_removal(0));
+	RUN("stop-races-reset", test_stop_races_reset());
 	RUN("removal-monitor", test_removal(1));
 	RUN("no-return", test_removal_no_return());
 	RUN("timeout", test_recovery_timeout());

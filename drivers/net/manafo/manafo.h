@@ -490,6 +490,9 @@ bool manafo_failback(struct manafo_priv *priv, uint32_t epoch, uint64_t event_ns
 	MANAFO_REQUIRES(priv->lock);
 void manafo_emit(uint16_t port_id, struct manafo_priv *priv, uint32_t events);
 void manafo_hotplug_arm(struct manafo_priv *priv, enum manafo_role role, uint32_t delay_ms);
+/* A sub-device that answered -EBUSY: the control thread replays what it lacks after this. */
+#define MANAFO_RETRY_CONFIG_MS 10
+void manafo_retry_config(struct manafo_priv *priv, enum manafo_role role, uint32_t delay_ms);
 
 /* manafo_watchdog.c */
 void manafo_watchdog_arm(struct manafo_priv *priv);

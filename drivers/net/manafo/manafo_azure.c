@@ -536,7 +536,8 @@ discover_synth(struct manafo_priv *priv, const char *sysfs, const uint8_t mac[6]
 	}
 	if (ret < 0) {
 		PORT_LOG_LVL(priv, probe ? RTE_LOG_ERR : RTE_LOG_INFO,
-			     "synth(auto): the devargs for interface %s do not fit in %zu bytes: %s",
+			     "synth(auto): the devargs for interface %s do not fit in %zu "
+			     "bytes: %s",
 			     sy.ifname[0], len, rte_strerror(-ret));
 		return ret;
 	}

@@ -180,7 +180,8 @@ manafo_dev_event_register(void)
 	if (ret == -EEXIST)
 		return 0;
 	if (ret < 0)
-		MANAFO_LOG(ERR, "cannot register the device event callback: %s", rte_strerror(-ret));
+		MANAFO_LOG(ERR, "cannot register the device event callback: %s",
+			   rte_strerror(-ret));
 	return ret;
 }
 

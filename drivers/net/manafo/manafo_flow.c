@@ -41,8 +41,6 @@ manafo_flow_init(struct manafo_priv *priv)
 #include <rte_flow.h>
 #include <rte_flow_driver.h>
 
-#define RETRY_FLOW_MS 10
-
 /* Where a rule stands on one path. */
 enum flow_path {
 	FLOW_PENDING,	/* not there (yet): created by the next replay */
@@ -89,17 +87,6 @@ set_path(struct manafo_priv *priv, struct rte_flow *f, int r, enum flow_path p)
 	f->path[r] = (uint8_t)p;
 }
 
-static void
-post_retry(struct manafo_priv *priv, struct manafo_sub *sub)
-{
-	struct manafo_work w = {
-		.priv = priv, .kind = MANAFO_WORK_RETRY_CONFIG, .role = sub->role,
-		.gen = sub->gen,
-	};
-
-	manafo_ctrl_post(&w, RETRY_FLOW_MS);
-}
-
 /* The control thread resynchronises this path: flush it, create every rule. */
 static void
 want_resync(struct manafo_priv *priv, struct manafo_sub *sub, bool retry)
@@ -110,7 +97,7 @@ want_resync(struct manafo_priv *priv, struct manafo_sub *sub, bool retry)
 	priv->flows.resync[sub->role] = true;
 	sub->dirty |= MANAFO_DIRTY_FLOW;
 	if (retry)
-		post_retry(priv, sub);
+		manafo_retry_config(priv, sub->role, MANAFO_RETRY_CONFIG_MS);
 }
 
 /* A rule on one path; 0 or the path's -errno (ethdev leaves it in rte_errno). */
@@ -247,7 +234,8 @@ apply_paths(struct manafo_priv *priv, struct rte_flow *f, const struct rte_flow_
 			if (f != NULL && sub->state != MANAFO_SUB_ABSENT) {
 				sub->dirty |= MANAFO_DIRTY_FLOW;
 				if (ret == -EBUSY)
-					post_retry(priv, sub);
+					manafo_retry_config(priv, sub->role,
+							    MANAFO_RETRY_CONFIG_MS);
 			}
 			break;
 		case V_UNSUP:

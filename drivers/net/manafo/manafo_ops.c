@@ -18,20 +18,8 @@
  * control thread: the application is never refused because of a reset.
  */
 
-#define RETRY_CONFIG_MS 10
-
 typedef int (*sub_op_t)(uint16_t port, const void *arg);
 
-static void
-post_retry(struct manafo_priv *priv, enum manafo_role role)
-{
-	struct manafo_work w = {
-		.priv = priv, .kind = MANAFO_WORK_RETRY_CONFIG, .role = role,
-		.gen = priv->sub[role].gen,
-	};
-
-	manafo_ctrl_post(&w, RETRY_CONFIG_MS);
-}
 
 /*
  * A sub-device refused a change the other one can take (a VF that broke
@@ -48,7 +36,7 @@ manafo_sub_failed(struct manafo_priv *priv, struct manafo_sub *sub, uint32_t dir
 	sub->dirty |= dirty;
 	if (sub->role == MANAFO_VF && sub->state == MANAFO_SUB_ACTIVE)
 		manafo_failover(priv, MANAFO_CAUSE_CONFIG, manafo_now_ns());
-	post_retry(priv, sub->role);
+	manafo_retry_config(priv, sub->role, MANAFO_RETRY_CONFIG_MS);
 }
 
 /*
@@ -83,7 +71,7 @@ apply_all(struct manafo_priv *priv, uint32_t dirty, sub_op_t op, const void *arg
 			unsupported++;
 		} else if (ret == -EBUSY) {
 			sub->dirty |= dirty;
-			post_retry(priv, (enum manafo_role)r);
+			manafo_retry_config(priv, (enum manafo_role)r, MANAFO_RETRY_CONFIG_MS);
 			applied++;
 		} else {
 			refused[nb_refused++] = sub;
@@ -602,7 +590,7 @@ manafo_dev_configure(struct rte_eth_dev *dev)
 			configured++;
 		} else if (err == -EBUSY) {
 			sub->dirty |= MANAFO_DIRTY_CONF;
-			post_retry(priv, (enum manafo_role)r);
+			manafo_retry_config(priv, (enum manafo_role)r, MANAFO_RETRY_CONFIG_MS);
 		} else {
 			refused[nb_refused++] = sub;
 			ret = err;
@@ -661,7 +649,7 @@ queue_setup_subs(struct manafo_priv *priv, bool rx, uint16_t idx) MANAFO_REQUIRE
 			done++;
 		} else if (ret == -EBUSY) {
 			sub->dirty |= MANAFO_DIRTY_CONF;
-			post_retry(priv, (enum manafo_role)r);
+			manafo_retry_config(priv, (enum manafo_role)r, MANAFO_RETRY_CONFIG_MS);
 		} else {
 			refused[nb_refused++] = sub;
 			err = ret;
@@ -852,7 +840,7 @@ start_sub(struct manafo_priv *priv, struct manafo_sub *sub) MANAFO_REQUIRES(priv
 	ret = manafo_sub_replay(priv, sub, sub->dirty | MANAFO_DIRTY_START);
 	if (ret < 0) {
 		sub->dirty |= MANAFO_DIRTY_START;
-		post_retry(priv, sub->role);
+		manafo_retry_config(priv, sub->role, MANAFO_RETRY_CONFIG_MS);
 		manafo_sub_set_state(priv, sub, MANAFO_SUB_STANDBY, MANAFO_CAUSE_CONFIG);
 		return false;
 	}

@@ -17,7 +17,6 @@
  * the events are out.
  */
 
-#define RETRY_CONFIG_MS 10
 #define NS_PER_MS 1000000ULL
 
 struct work_result {
@@ -42,6 +41,12 @@ post(struct manafo_priv *priv, enum manafo_work_kind kind, enum manafo_role role
 	};
 
 	manafo_ctrl_post(&w, delay_ms);
+}
+
+void
+manafo_retry_config(struct manafo_priv *priv, enum manafo_role role, uint32_t delay_ms)
+{
+	post(priv, MANAFO_WORK_RETRY_CONFIG, role, 0, delay_ms);
 }
 
 void
@@ -207,12 +212,12 @@ replay_or_retry(struct manafo_priv *priv, struct manafo_sub *sub, struct work_re
 		return true;
 	}
 	if (ret == -EBUSY) {
-		post(priv, MANAFO_WORK_RETRY_CONFIG, sub->role, 0, RETRY_CONFIG_MS);
+		manafo_retry_config(priv, sub->role, MANAFO_RETRY_CONFIG_MS);
 	} else if (++sub->config_failures >= CONFIG_FAILURES_MAX) {
 		sub->config_failures = 0;
 		give_up(priv, sub->role, MANAFO_CAUSE_CONFIG, res);
 	} else {
-		post(priv, MANAFO_WORK_RETRY_CONFIG, sub->role, 0, priv->args.hotplug_poll_ms);
+		manafo_retry_config(priv, sub->role, priv->args.hotplug_poll_ms);
 	}
 	return false;
 }
@@ -354,7 +359,7 @@ on_hotplug(struct manafo_priv *priv, const struct manafo_work *w, struct work_re
 		 manafo_role_name(w->role), sub->devname, ms_since(sub->absent_since_ns),
 		 sub->port_id);
 	if (ret == -EBUSY) {
-		post(priv, MANAFO_WORK_RETRY_CONFIG, w->role, 0, RETRY_CONFIG_MS);
+		manafo_retry_config(priv, w->role, MANAFO_RETRY_CONFIG_MS);
 		return;
 	}
 	if (!priv->started)
@@ -422,7 +427,7 @@ on_dev_reset(struct manafo_priv *priv, const struct manafo_work *w) MANAFO_REQUI
 		PORT_LOG(priv, ERR, "%s: reset failed: %s", manafo_role_name(w->role),
 			 rte_strerror(-ret));
 		sub->dirty = MANAFO_DIRTY_ALL;
-		post(priv, MANAFO_WORK_RETRY_CONFIG, w->role, 0, priv->args.hotplug_poll_ms);
+		manafo_retry_config(priv, w->role, priv->args.hotplug_poll_ms);
 		return;
 	}
 	if (w->role == MANAFO_VF)

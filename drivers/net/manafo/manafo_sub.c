@@ -183,7 +183,8 @@ sub_find(struct manafo_priv *priv, struct manafo_sub *sub, uint16_t *port_id, bo
 		/* As for a probe: ERR at probe, once per run of failed polls after. */
 		if (at_probe || sub->attach_failures++ == 0)
 			PORT_LOG_LVL(priv, at_probe ? RTE_LOG_ERR : RTE_LOG_INFO,
-				     "%s_port=%s: no such port", manafo_role_name(sub->role), pname);
+				     "%s_port=%s: no such port", manafo_role_name(sub->role),
+				     pname);
 		return -ENODEV;
 	}
 	if (rte_eth_devices[*port_id].device != NULL)

@@ -30,8 +30,6 @@
 #define NS_PER_MS 1000000ULL
 /* Failed repairs are counted within this many timeouts. */
 #define HANG_WINDOW_TIMEOUTS 10
-/* A VF busy taking its rules back after a device restart: try again after this. */
-#define FLOW_RETRY_MS 10
 
 static uint32_t
 check_period_ms(const struct manafo_priv *priv)
@@ -283,14 +281,8 @@ repair_full(struct manafo_priv *priv) MANAFO_REQUIRES(priv->lock)
 	 */
 	if (ret == 0) {
 		manafo_flow_stale(priv, vf);
-		if ((vf->dirty & MANAFO_DIRTY_FLOW) && manafo_flow_replay(priv, vf) == -EBUSY) {
-			struct manafo_work w = {
-				.priv = priv, .kind = MANAFO_WORK_RETRY_CONFIG,
-				.role = MANAFO_VF, .gen = vf->gen,
-			};
-
-			manafo_ctrl_post(&w, FLOW_RETRY_MS);
-		}
+		if ((vf->dirty & MANAFO_DIRTY_FLOW) && manafo_flow_replay(priv, vf) == -EBUSY)
+			manafo_retry_config(priv, MANAFO_VF, MANAFO_RETRY_CONFIG_MS);
 	}
 	/* RX back at once, unless the VF died meanwhile; TX by fail-back. */
 	if (ret == 0 && !(manafo_steer_load(priv) & MANAFO_STEER(MANAFO_VF, MANAFO_STEER_DEAD)))

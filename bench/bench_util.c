@@ -5,6 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
 
 #include "bench_util.h"
 
@@ -51,4 +56,33 @@ bench_print_loadavg(const char *when)
 	}
 	buf[strcspn(buf, "\n")] = '\0';
 	printf("load average %s: %s\n", when, buf);
+}
+
+int
+bench_eal_init(const char *name, const char *lcores, int argc, char **argv, int first)
+{
+	char prefix[64];
+	char *eal_argv[64];
+	int eal_argc = 0, i, ret;
+
+	snprintf(prefix, sizeof(prefix), "%s-%d", name, (int)getpid());
+	eal_argv[eal_argc++] = argv[0];
+	eal_argv[eal_argc++] = "-l";
+	eal_argv[eal_argc++] = (char *)(uintptr_t)lcores;
+	eal_argv[eal_argc++] = "--no-huge";
+	eal_argv[eal_argc++] = "-m";
+	eal_argv[eal_argc++] = "512";
+	eal_argv[eal_argc++] = "--no-pci";
+	eal_argv[eal_argc++] = "--no-telemetry";
+	/* No mmap-ed runtime files left behind: nothing attaches to us. */
+	eal_argv[eal_argc++] = "--no-shconf";
+	eal_argv[eal_argc++] = "--file-prefix";
+	eal_argv[eal_argc++] = prefix;
+	for (i = first; i < argc && eal_argc < (int)RTE_DIM(eal_argv) - 1; i++)
+		eal_argv[eal_argc++] = argv[i];
+	eal_argv[eal_argc] = NULL;
+	ret = rte_eal_init(eal_argc, eal_argv);
+	if (ret < 0)
+		fprintf(stderr, "rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+	return ret;
 }

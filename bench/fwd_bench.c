@@ -1167,40 +1167,19 @@ close_ports(void)
 int
 main(int argc, char **argv)
 {
-	char prefix[64], rundir[PATH_MAX];
-	char *eal_argv[64];
+	char rundir[PATH_MAX];
 	uint16_t bursts[RTE_DIM(sweep_bursts)];
 	unsigned int nb_bursts, b;
 	FILE *json = NULL;
-	int first, eal_argc = 0, i, ret;
+	int first, i, ret;
 
 	first = parse_args(argc, argv);
 	if (first < 0)
 		return 2;
 
-	/* EAL: the main lcore only, no hugepages, no PCI, one prefix per run. */
-	snprintf(prefix, sizeof(prefix), "manafo-bench-%d", (int)getpid());
-	eal_argv[eal_argc++] = argv[0];
-	eal_argv[eal_argc++] = "-l";
-	eal_argv[eal_argc++] = opt.scale ? "0,1" : "0";
-	eal_argv[eal_argc++] = "--no-huge";
-	eal_argv[eal_argc++] = "-m";
-	eal_argv[eal_argc++] = "512";
-	eal_argv[eal_argc++] = "--no-pci";
-	eal_argv[eal_argc++] = "--no-telemetry";
-	/* No mmap-ed runtime files left behind: nothing attaches to us. */
-	eal_argv[eal_argc++] = "--no-shconf";
-	eal_argv[eal_argc++] = "--file-prefix";
-	eal_argv[eal_argc++] = prefix;
-	for (i = first; i < argc && eal_argc < (int)RTE_DIM(eal_argv) - 1; i++)
-		eal_argv[eal_argc++] = argv[i];
-	eal_argv[eal_argc] = NULL;
-
-	ret = rte_eal_init(eal_argc, eal_argv);
-	if (ret < 0) {
-		fprintf(stderr, "rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+	/* The main lcore only (and lcore 1 for --scale). */
+	if (bench_eal_init("manafo-bench", opt.scale ? "0,1" : "0", argc, argv, first) < 0)
 		return 1;
-	}
 	pool = rte_pktmbuf_pool_create("bench_pool", NB_MBUFS, MBUF_CACHE, 0,
 				       RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
 	if (pool == NULL) {

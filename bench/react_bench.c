@@ -629,33 +629,15 @@ setup_port(void)
 int
 main(int argc, char **argv)
 {
-	char prefix[64], rundir[PATH_MAX];
-	char *eal_argv[64];
-	int first, eal_argc = 0, i, ret = 1;
+	char rundir[PATH_MAX];
+	int first, ret = 1;
 	unsigned int r;
 
 	first = parse_args(argc, argv);
 	if (first < 0)
 		return 2;
-	snprintf(prefix, sizeof(prefix), "manafo-react-%d", (int)getpid());
-	eal_argv[eal_argc++] = argv[0];
-	eal_argv[eal_argc++] = "-l";
-	eal_argv[eal_argc++] = "0,1";
-	eal_argv[eal_argc++] = "--no-huge";
-	eal_argv[eal_argc++] = "-m";
-	eal_argv[eal_argc++] = "512";
-	eal_argv[eal_argc++] = "--no-pci";
-	eal_argv[eal_argc++] = "--no-telemetry";
-	eal_argv[eal_argc++] = "--no-shconf";
-	eal_argv[eal_argc++] = "--file-prefix";
-	eal_argv[eal_argc++] = prefix;
-	for (i = first; i < argc && eal_argc < (int)RTE_DIM(eal_argv) - 1; i++)
-		eal_argv[eal_argc++] = argv[i];
-	eal_argv[eal_argc] = NULL;
-	if (rte_eal_init(eal_argc, eal_argv) < 0) {
-		fprintf(stderr, "rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+	if (bench_eal_init("manafo-react", "0,1", argc, argv, first) < 0)
 		return 1;
-	}
 	if (!rte_lcore_is_enabled(SENDER_LCORE)) {
 		fprintf(stderr, "lcore %d is needed\n", SENDER_LCORE);
 		goto out;

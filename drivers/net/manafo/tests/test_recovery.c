@@ -1313,6 +1313,13 @@ traffic_lcore(void *arg)
 		__atomic_store_n(&t->offered, t->offered + 32, __ATOMIC_RELAXED);
 		__atomic_store_n(&t->refused, t->refused + 32 - sent, __ATOMIC_RELAXED);
 		rte_pktmbuf_free_bulk(pkts + sent, 32 - sent);
+		/*
+		 * The host side of this queue's wires, drained here: drained
+		 * from the main lcore, they filled whenever it was off its CPU
+		 * for a few ms, and a full wire refuses like any NIC ring.
+		 */
+		drain(t->e->vfwire, t->q);
+		drain(t->e->sywire, t->q);
 		rte_delay_us_block(100);
 	}
 	return 0;
@@ -1348,9 +1355,9 @@ drain_wires(const struct env *e)
 	drain(e->sywire, 1);
 }
 
-/* The VF has no event in progress; the wires are drained meanwhile. */
+/* The VF has no event in progress (the traffic lcores drain the wires). */
 static void
-wait_vf_idle(const struct env *e, uint16_t vf)
+wait_vf_idle(uint16_t vf)
 {
 	struct rte_pmd_manasim_info info;
 
@@ -1358,25 +1365,22 @@ wait_vf_idle(const struct env *e, uint16_t vf)
 		rte_pmd_manasim_info_get(vf, &info);
 		if (!info.event_busy && info.state == RTE_PMD_MANASIM_ST_READY)
 			return;
-		drain_wires(e);
 		usleep(200);
 	}
 }
 
 /* One reset of reset_ms, played to its end (RECOVERY_SUCCESS delivered). */
 static void
-one_reset(const struct env *e, uint16_t vf, uint32_t reset_ms, const struct traffic *t,
-	  unsigned int nt, struct reset_run *run)
+one_reset(uint16_t vf, uint32_t reset_ms, const struct traffic *t, unsigned int nt,
+	  struct reset_run *run)
 {
 	uint64_t before, refused;
 
-	wait_vf_idle(e, vf);
+	wait_vf_idle(vf);
 	before = traffic_sum(t, nt, 1);
-	while (inject(vf, RTE_PMD_MANASIM_RESET_SUCCESS, reset_ms, 0, 0) != 0) {
-		drain_wires(e);
+	while (inject(vf, RTE_PMD_MANASIM_RESET_SUCCESS, reset_ms, 0, 0) != 0)
 		usleep(200);
-	}
-	wait_vf_idle(e, vf);
+	wait_vf_idle(vf);
 	refused = traffic_sum(t, nt, 1) - before;
 	run->resets++;
 	run->refusing += refused > 0;
@@ -1385,7 +1389,7 @@ one_reset(const struct env *e, uint16_t vf, uint32_t reset_ms, const struct traf
 	run->max = RTE_MAX(run->max, refused);
 }
 
-/* 2 queues on 2 lcores, `resets` resets; the main lcore drains the wires. */
+/* 2 queues on 2 lcores, `resets` resets; each lcore drains its queue's wires. */
 static void
 run_resets(const struct env *e, uint16_t port, uint16_t vf, unsigned int resets,
 	   uint32_t reset_ms, struct reset_run *run)
@@ -1406,7 +1410,7 @@ run_resets(const struct env *e, uint16_t port, uint16_t vf, unsigned int resets,
 	while (traffic_sum(t, nt, 0) == 0)
 		usleep(200);
 	while (run->resets < resets)
-		one_reset(e, vf, reset_ms, t, nt, run);
+		one_reset(vf, reset_ms, t, nt, run);
 	stop = 1;
 	rte_eal_mp_wait_lcore();
 	run->offered = traffic_sum(t, nt, 0);
